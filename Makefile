@@ -1,0 +1,136 @@
+# Human-in-the-loop anomaly detection: a reproducibility book.
+#
+#   make book    execute every chapter and build the HTML book (_build/html/index.html)
+#   make test    unit tests + every chapter in quick mode (what CI runs)
+#   make help    all targets
+#
+# Everything runs inside .venv (created on first use from pyproject.toml,
+# pinned by constraints.txt). Needs Python 3.11, make and, the first time,
+# access to PyPI (the environment) and registry.npmjs.org (`make vendor`).
+
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+MAKEFLAGS += --no-builtin-rules
+
+# The interpreter that creates the venv: python3.11 when present, else python3.
+PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3 2>/dev/null)
+VENV := .venv
+PY := $(VENV)/bin/python
+# Re-install only when the dependency declarations change.
+VENV_STAMP := $(VENV)/.installed.stamp
+KERNEL_NAME := adlib
+BUILD_DIR := _build
+VENDOR_DIR := _vendor
+PYTEST_ARGS ?=
+
+# Benchmark data: the local mirror next to the repository (as in CI), unless
+# the caller already set ADLIB_DATA. Otherwise adlib downloads into its cache.
+ifneq ($(wildcard ../shared/datasets),)
+export ADLIB_DATA ?= $(abspath ../shared/datasets)
+endif
+# TensorFlow's C++ INFO/WARNING lines drown the useful output.
+export TF_CPP_MIN_LOG_LEVEL := 2
+# No stray `git` / pip prompts from the environment.
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: help venv vendor test test-fast book lab bench reproduce constraints clean clean-all
+
+help: ## list the targets
+	@echo "Targets:"
+	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) \
+	  | awk 'BEGIN {FS = ":.*## "}; {printf "  %-12s %s\n", $$1, $$2}'
+	@echo "Variables: PYTHON=$(PYTHON)  ADLIB_DATA=$${ADLIB_DATA:-<unset: download + cache>}  PYTEST_ARGS=$(PYTEST_ARGS)"
+
+# ---------------------------------------------------------------- environment
+
+venv: $(VENV_STAMP) ## create .venv: adlib (editable) + book and test extras, pinned by constraints.txt, and the "adlib" Jupyter kernel
+
+$(VENV_STAMP): pyproject.toml constraints.txt
+	@if [ -z "$(PYTHON)" ]; then echo "No python3.11/python3 on PATH; install Python 3.11 or run make PYTHON=/path/to/python3.11" >&2; exit 1; fi
+	@if [ ! -x "$(PY)" ]; then \
+	  echo ">>> creating $(VENV) with $(PYTHON) ($$($(PYTHON) --version))"; \
+	  "$(PYTHON)" -m venv $(VENV); \
+	fi
+	$(PY) -m pip install -c constraints.txt -e ".[book,test]"
+	$(PY) -m pip check
+	$(PY) -m ipykernel install --sys-prefix --name $(KERNEL_NAME) --display-name "Python (adlib)"
+	@touch $@
+
+# Upgrade path for the pins: resolve pyproject.toml afresh in a scratch venv
+# (no constraints), check it, and write the result to constraints.txt.
+# Review the diff, then `make test book` before committing it.
+constraints: ## re-resolve the dependencies in a scratch venv and rewrite constraints.txt
+	rm -rf $(BUILD_DIR)/constraints-venv
+	"$(PYTHON)" -m venv $(BUILD_DIR)/constraints-venv
+	$(BUILD_DIR)/constraints-venv/bin/python -m pip install -e ".[book,test]"
+	$(BUILD_DIR)/constraints-venv/bin/python -m pip check
+	{ echo "# Exact versions of the environment that was tested (pip freeze --exclude-editable)."; \
+	  echo "# Used as: pip install -c constraints.txt -e \".[book,test]\". Regenerate: make constraints"; \
+	  echo "# Python $$($(BUILD_DIR)/constraints-venv/bin/python -c 'import platform; print(platform.python_version())')"; \
+	  $(BUILD_DIR)/constraints-venv/bin/python -m pip freeze --exclude-editable | grep -viE '^(adlib|-e )'; \
+	} > constraints.txt
+	rm -rf $(BUILD_DIR)/constraints-venv
+	@echo "constraints.txt rewritten; review with: git diff constraints.txt"
+
+# MathJax, require.js and the ipywidgets HTML manager, served by the book
+# itself so the HTML renders offline (see _config.yml). Pinned + sha512-checked.
+vendor: $(VENDOR_DIR)/.vendor.json ## fetch the offline JavaScript for the HTML book into _vendor/ (npm registry, sha512-checked)
+
+$(VENDOR_DIR)/.vendor.json: tools/fetch_vendor.py
+	"$(PYTHON)" tools/fetch_vendor.py --force --dest $(VENDOR_DIR)
+	@touch $@
+
+# ---------------------------------------------------------------- work
+
+# MPLBACKEND=Agg keeps plotting headless in the tests (figures are checked
+# as saved .png files, not as displayed outputs). Not for `book`: see there.
+test: export MPLBACKEND := Agg
+test: venv ## run the unit tests and every chapter (quick=True, through papermill)
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+test-fast: export MPLBACKEND := Agg
+test-fast: venv ## unit tests only (skip the notebook runs)
+	$(PY) -m pytest -m "not notebook" $(PYTEST_ARGS)
+
+# --all: Sphinx re-reads (so myst-nb re-executes) every chapter even if the
+#        notebook file did not change -- the library may have.
+# -W --keep-going: any warning, including a chapter that raises
+#        (nb_execution_raise_on_error in _config.yml), fails the build, after
+#        reporting all of them. -n: also warn about broken references.
+# ADLIB_FIGURES: where chapters save the figures they reproduce.
+# MPLBACKEND: the kernel's inline backend (ipykernel's default), stated
+#        explicitly so that an MPLBACKEND=Agg inherited from the caller's
+#        environment cannot strip every figure from the book (with Agg, plots
+#        are not displayed, so the executed chapters have no images).
+book: export ADLIB_FIGURES := $(abspath $(BUILD_DIR))/figures
+book: export MPLBACKEND := module://matplotlib_inline.backend_inline
+book: venv vendor ## execute every chapter (full parameters) and build _build/html/index.html
+	$(VENV)/bin/jupyter-book build --all -W -n --keep-going .
+	@echo "Book: $(abspath $(BUILD_DIR))/html/index.html"
+
+# Placeholder. `make reproduce` will recompute, at full size, the cached
+# results that the chapters read (long sweeps), independently of `make bench`,
+# and then build the book from them. Until those recomputations exist it is
+# the same as `make book`, which already runs every chapter with its full
+# (default, quick=False) parameters.
+reproduce: book ## recompute everything at full size and build the book (for now: same as `make book`)
+
+lab: venv ## open the chapters in JupyterLab (kernel "Python (adlib)")
+	$(VENV)/bin/jupyter lab --ServerApp.root_dir=book
+
+# Benchmarks are never part of `make test`. Helper modules start with "_".
+bench: venv ## run every bench/*.py script (speed, memory, quality)
+	@shopt -s nullglob; scripts=(bench/[!_]*.py); \
+	if [ $${#scripts[@]} -eq 0 ]; then echo "bench: no bench/*.py scripts yet"; exit 0; fi; \
+	for s in "$${scripts[@]}"; do echo ">>> $(PY) $$s"; MPLBACKEND=Agg $(PY) "$$s"; done
+
+# ---------------------------------------------------------------- cleaning
+
+clean: ## remove the built book, executed-notebook caches and Python caches
+	rm -rf $(BUILD_DIR) .jupyter_cache .pytest_cache .ruff_cache
+	find . -path ./$(VENV) -prune -o -type d \( -name __pycache__ -o -name .ipynb_checkpoints \) -print0 \
+	  | xargs -0 rm -rf
+
+clean-all: clean ## also remove .venv, _vendor, bench/.cache and the egg-info
+	rm -rf $(VENV) $(VENDOR_DIR) bench/.cache *.egg-info

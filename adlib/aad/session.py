@@ -1,0 +1,188 @@
+"""The one feedback loop of the library: a stepwise active-discovery Session.
+
+A Session holds the region features of a fixed set of instances, the AAD
+weights and the labels given so far. It is driven from outside, one step at a
+time::
+
+    session = Session.from_data(X, ensemble="iforest", seed=0)
+    for _ in range(budget):
+        (i,) = session.next_queries()
+        session.answer(i, label_of(i))      # the model updates after each batch
+
+so the same code serves the batch experiment (an Oracle answers, see
+:meth:`Session.run`), a person at the ipywidgets panel, and a session resumed
+from a label file. Everything is seeded: the same answers in the same order
+give the same weights and the same next query.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import scipy.sparse as sp
+
+from ..ensembles import make_ensemble
+from .model import AAD
+from .query import make_strategy
+
+UNLABELED = -1
+
+_LABEL_WORDS = {"anomaly": 1, "anomalous": 1, "nominal": 0, "normal": 0}
+
+
+def as_label(label) -> int:
+    """Normalise an answer to 1 (anomaly) or 0 (nominal)."""
+    if isinstance(label, str):
+        key = label.strip().lower()
+        if key in _LABEL_WORDS:
+            return _LABEL_WORDS[key]
+    elif label in (0, 1):  # also True/False and numpy integers
+        return int(label)
+    raise ValueError(f"label {label!r} is not an answer; use 1 / 'anomaly' or 0 / 'nominal'")
+
+
+class Session:
+    """Stepwise AAD: ``next_queries()`` asks, ``answer(index, label)`` learns.
+
+    Parameters
+    ----------
+    features : sparse (n, m) matrix
+        Region features of the instances (``ensemble.transform(X)``).
+    model : AAD, optional
+        The weight model; a default :class:`AAD` if omitted.
+    strategy : str or strategy object
+        Query strategy (see :mod:`adlib.aad.query`).
+    batch_size : int
+        Queries per feedback round; the weights update once a batch is answered.
+    budget : int, optional
+        Total number of queries; ``next_queries`` returns nothing once spent.
+    seed : int
+        Seed of the strategy's random choices.
+    ensemble, X : optional
+        Kept for plotting and descriptions (scoring new points, e.g. a grid).
+    """
+
+    def __init__(self, features, model=None, strategy="top", batch_size=1, budget=None,
+                 seed=0, ensemble=None, X=None):
+        if batch_size < 1:
+            raise ValueError(f"batch_size={batch_size} must be at least 1")
+        self.features = sp.csr_matrix(features)
+        n, m = self.features.shape
+        if budget is not None and not 0 < budget <= n:
+            raise ValueError(f"budget={budget} must be between 1 and the number of instances ({n})")
+        self.model = (model if model is not None else AAD()).init(m)
+        self.strategy = make_strategy(strategy)
+        self.batch_size = int(batch_size)
+        self.budget = budget
+        self.seed = seed
+        self.rng = np.random.default_rng(seed)
+        self.ensemble = ensemble
+        self.X = X
+        self.labels = np.full(n, UNLABELED, dtype=np.int8)
+        self.skipped = np.zeros(n, dtype=bool)
+        self.queried: list[int] = []
+        self.answers: list[int] = []
+        self.found: list[int] = []
+        self.pending: list[int] = []
+        self.initial_weights = self.model.w_.copy()
+        self.scores = self.model.scores(self.features)
+        self.initial_scores = self.scores.copy()
+
+    @classmethod
+    def from_data(cls, X, ensemble="iforest", seed=0, tau=0.03, strategy="top", batch_size=1,
+                  budget=None, ensemble_params=None, **aad_params) -> Session:
+        """Fit an ensemble on ``X`` (seeded) and open a session on its region features."""
+        params = {"random_state": seed, **(ensemble_params or {})}
+        ens = make_ensemble(ensemble, **params).fit(X)
+        return cls(ens.transform(X), model=AAD(tau=tau, **aad_params), strategy=strategy,
+                   batch_size=batch_size, budget=budget, seed=seed, ensemble=ens,
+                   X=np.asarray(X, dtype=np.float64))
+
+    # -- state -------------------------------------------------------------
+    @property
+    def n_instances(self) -> int:
+        return self.features.shape[0]
+
+    @property
+    def n_queried(self) -> int:
+        return len(self.queried)
+
+    @property
+    def n_found(self) -> int:
+        return self.found[-1] if self.found else 0
+
+    @property
+    def remaining(self) -> int | None:
+        """Queries left in the budget (None when there is no budget)."""
+        return None if self.budget is None else self.budget - self.n_queried
+
+    def score(self, X, weights=None) -> np.ndarray:
+        """Anomaly scores of new points under the current (or given) weights.
+
+        ``weights="initial"`` scores with the weights before any feedback.
+        Needs the session's ensemble (sessions opened with ``from_data`` have it).
+        """
+        if self.ensemble is None:
+            raise ValueError("this session has no ensemble to transform new points; "
+                             "open it with Session.from_data")
+        if weights is None:
+            weights = self.model.w_
+        elif isinstance(weights, str) and weights == "initial":
+            weights = self.initial_weights
+        return np.asarray(self.ensemble.transform(X) @ weights).ravel()
+
+    # -- the loop ----------------------------------------------------------
+    def next_queries(self) -> np.ndarray:
+        """The instances to label next (the pending batch; empty once the budget is spent)."""
+        if not self.pending:
+            k = self.batch_size if self.budget is None else min(self.batch_size, self.remaining)
+            if k > 0:
+                available = (self.labels == UNLABELED) & ~self.skipped
+                self.pending = [int(i) for i in
+                                self.strategy.select(self.scores, available, k, self.rng)]
+        return np.array(self.pending, dtype=np.int64)
+
+    def answer(self, index, label) -> None:
+        """Record the analyst's answer for a pending query; update the weights after a batch."""
+        index = int(index)
+        label = as_label(label)
+        if index not in self.pending:
+            raise ValueError(f"instance {index} is not a pending query (pending: {self.pending}); "
+                             "call next_queries() and answer one of those")
+        self.pending.remove(index)
+        self.labels[index] = label
+        self.queried.append(index)
+        self.answers.append(label)
+        self.found.append(self.n_found + label)
+        if not self.pending:
+            self._update_weights()
+
+    def skip(self, index) -> None:
+        """Drop a pending query without a label; it is not asked again."""
+        index = int(index)
+        if index not in self.pending:
+            raise ValueError(f"instance {index} is not a pending query (pending: {self.pending})")
+        self.pending.remove(index)
+        self.skipped[index] = True
+        if not self.pending and self.queried:
+            self._update_weights()
+
+    def _update_weights(self) -> None:
+        labeled = np.flatnonzero(self.labels != UNLABELED)
+        self.model.update(self.features, labeled, self.labels[labeled], scores=self.scores)
+        self.scores = self.model.scores(self.features)
+
+    def run(self, analyst, budget=None) -> Session:
+        """Ask ``analyst`` (anything with ``label(indices)``) until the budget is spent."""
+        if budget is not None:
+            if not 0 < budget <= self.n_instances:
+                raise ValueError(f"budget={budget} must be between 1 and the number of "
+                                 f"instances ({self.n_instances})")
+            self.budget = budget
+        if self.budget is None:
+            raise ValueError("give a budget: session.run(analyst, budget=...)")
+        while True:
+            batch = self.next_queries()
+            if batch.size == 0:
+                return self
+            for index, label in zip(batch, analyst.label(batch), strict=True):
+                self.answer(index, label)

@@ -1,0 +1,32 @@
+"""Detector ensembles that map instances to sparse region features.
+
+Every ensemble here is a :class:`RegionEnsemble`: ``fit(X)`` then ``transform(X)``
+gives a sparse ``(n, m)`` matrix with one column per ensemble member (a tree
+node, later a LODA projection), which the AAD model weights. Ensembles are made
+by name with :func:`make_ensemble` so that ``discover(..., ensemble="iforest")``
+and the chapters share one registry.
+"""
+
+from .base import RegionEnsemble
+from .iforest import IsolationForestRegions
+
+ENSEMBLES = {
+    "iforest": IsolationForestRegions,
+}
+
+
+def make_ensemble(name, **params):
+    """Build an unfitted ensemble from its registry name (``"iforest"``, ...)."""
+    if isinstance(name, RegionEnsemble):
+        if params:
+            raise ValueError("pass parameters to the ensemble's constructor, not to make_ensemble")
+        return name
+    try:
+        cls = ENSEMBLES[str(name).lower()]
+    except KeyError:
+        known = ", ".join(sorted(ENSEMBLES))
+        raise ValueError(f"unknown ensemble {name!r}; choose one of: {known}") from None
+    return cls(**params)
+
+
+__all__ = ["ENSEMBLES", "IsolationForestRegions", "RegionEnsemble", "make_ensemble"]

@@ -1,0 +1,133 @@
+"""Figure helpers of the book: every function returns a matplotlib Figure.
+
+Nothing here calls ``plt.show()``. Chapters save the figures they reproduce
+with :func:`save_figure`, which writes PNGs to ``$ADLIB_FIGURES`` (set by the
+tests) or to ``_build/figures`` at the root of the book.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+NOMINAL_COLOR = "#4c72b0"
+ANOMALY_COLOR = "#dd3333"
+AAD_COLOR = "#2a9d3f"
+BASELINE_COLOR = "#555555"
+
+
+def figure_dir() -> Path:
+    """Where chapters save figures: ``$ADLIB_FIGURES``, else ``<book root>/_build/figures``."""
+    env = os.environ.get("ADLIB_FIGURES")
+    if env:
+        return Path(env)
+    here = Path.cwd().resolve()
+    for folder in (here, *here.parents):
+        if (folder / "_config.yml").exists() and (folder / "_toc.yml").exists():
+            return folder / "_build" / "figures"
+    return here / "_build" / "figures"
+
+
+def save_figure(fig, name: str) -> Path:
+    """Save ``fig`` as ``<figure_dir>/<name>.png`` and return the path."""
+    out = figure_dir()
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / f"{name}.png"
+    fig.savefig(path, dpi=120, bbox_inches="tight")
+    return path
+
+
+def _axes(ax, figsize=(5, 4)):
+    if ax is None:
+        fig, ax = plt.subplots(figsize=figsize)
+        return fig, ax
+    return ax.figure, ax
+
+
+def plot_dataset(X, y, ax=None, title=None, feature_names=("x", "y")):
+    """Scatter of 2-D data, anomalies in red."""
+    X = np.asarray(X)
+    fig, ax = _axes(ax)
+    y = np.zeros(X.shape[0], dtype=int) if y is None else np.asarray(y)
+    ax.scatter(X[y == 0, 0], X[y == 0, 1], s=8, c=NOMINAL_COLOR, label="nominal", alpha=0.7)
+    ax.scatter(X[y == 1, 0], X[y == 1, 1], s=14, c=ANOMALY_COLOR, marker="^", label="anomaly")
+    ax.set_xlabel(feature_names[0])
+    ax.set_ylabel(feature_names[1])
+    if title:
+        ax.set_title(title)
+    ax.legend(loc="best", fontsize=8)
+    return fig
+
+
+def plot_discovery_curves(curves: dict, n_anomalies=None, ax=None, title=None, spread="std"):
+    """Anomalies found vs. queries, one line per entry of ``curves``.
+
+    Each value is a 1-D curve or a ``(n_reruns, budget)`` array (drawn as the
+    mean with a shaded spread: ``"std"`` = mean +/- one standard deviation,
+    ``"range"`` = min to max). Keys containing "baseline" are dashed.
+    """
+    fig, ax = _axes(ax, figsize=(6, 4))
+    colors = [AAD_COLOR, "#e07b00", "#7b3fb5", "#1f77b4", "#8c564b"]
+    for i, (label, curve) in enumerate(curves.items()):
+        arr = np.atleast_2d(np.asarray(curve, dtype=float))
+        x = np.arange(1, arr.shape[1] + 1)
+        mean = arr.mean(axis=0)
+        is_base = "baseline" in label.lower()
+        color = BASELINE_COLOR if is_base else colors[i % len(colors)]
+        ax.plot(x, mean, ls="--" if is_base else "-", color=color,
+                label=f"{label} ({mean[-1]:.1f})")
+        if arr.shape[0] > 1:
+            lo, hi = ((mean - arr.std(axis=0), mean + arr.std(axis=0)) if spread == "std"
+                      else (arr.min(axis=0), arr.max(axis=0)))
+            ax.fill_between(x, lo, hi, color=color, alpha=0.15, lw=0)
+    if n_anomalies is not None:
+        ax.axhline(n_anomalies, color="#999999", lw=0.8, ls=":")
+    ax.set_xlabel("queries (budget spent)")
+    ax.set_ylabel("anomalies found")
+    if title:
+        ax.set_title(title)
+    ax.legend(loc="upper left", fontsize=8)
+    return fig
+
+
+def score_grid(X, n=150, margin=0.08):
+    """A regular ``n x n`` grid covering 2-D data (with a margin): ``(xx, yy, points)``."""
+    X = np.asarray(X)
+    lo, hi = X.min(axis=0), X.max(axis=0)
+    pad = (hi - lo) * margin
+    xs = np.linspace(lo[0] - pad[0], hi[0] + pad[0], n)
+    ys = np.linspace(lo[1] - pad[1], hi[1] + pad[1], n)
+    xx, yy = np.meshgrid(xs, ys)
+    return xx, yy, np.column_stack([xx.ravel(), yy.ravel()])
+
+
+def plot_score_contours(score_fn, X, y=None, queried=None, labels=None, ax=None, title=None,
+                        n_grid=150, levels=20):
+    """Filled contours of ``score_fn`` (points -> scores, higher = more anomalous) over 2-D data.
+
+    ``queried`` (indices into ``X``) are circled: black for labeled anomalies,
+    white for labeled nominals (``labels`` gives the answers).
+    """
+    X = np.asarray(X)
+    fig, ax = _axes(ax)
+    xx, yy, pts = score_grid(X, n=n_grid)
+    zz = np.asarray(score_fn(pts)).reshape(xx.shape)
+    cs = ax.contourf(xx, yy, zz, levels=levels, cmap="YlOrRd")
+    fig.colorbar(cs, ax=ax, label="anomaly score")
+    y = np.zeros(X.shape[0], dtype=int) if y is None else np.asarray(y)
+    ax.scatter(X[y == 0, 0], X[y == 0, 1], s=6, c=NOMINAL_COLOR, alpha=0.6)
+    ax.scatter(X[y == 1, 0], X[y == 1, 1], s=12, c=ANOMALY_COLOR, marker="^")
+    if queried is not None and len(queried):
+        q = np.asarray(queried)
+        lab = np.asarray(labels) if labels is not None else y[q]
+        ax.scatter(X[q[lab == 1], 0], X[q[lab == 1], 1], s=60, facecolors="none",
+                   edgecolors="black", lw=1.2, label="queried: anomaly")
+        ax.scatter(X[q[lab == 0], 0], X[q[lab == 0], 1], s=60, facecolors="none",
+                   edgecolors="#1a5fb4", lw=1.2, label="queried: nominal")
+        ax.legend(loc="lower right", fontsize=7)
+    if title:
+        ax.set_title(title)
+    return fig

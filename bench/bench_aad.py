@@ -1,0 +1,114 @@
+"""Benchmark: one Isolation-Forest AAD run per dataset, timed step by step.
+
+Measures, for each (dataset, budget): anomalies found, wall seconds for the
+whole run (forest fit and feature transform included), seconds per feedback
+step (answer -> weight update -> re-score every instance), and peak memory.
+Appends a dated table to bench/RESULTS.md. Not part of `make test`.
+
+    python bench/bench_aad.py                  # the default cases
+    python bench/bench_aad.py --seed 3 --no-write
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import platform
+import resource
+import time
+import tracemalloc
+from pathlib import Path
+
+import numpy as np
+
+from adlib.aad import Session
+from adlib.aad.discover import baseline_curve
+from adlib.datasets import load_dataset
+from adlib.feedback import Oracle
+
+CASES = [("ann_thyroid_1v3", 300), ("shuttle_1v23567", 1500)]
+RESULTS = Path(__file__).with_name("RESULTS.md")
+
+
+def machine() -> str:
+    cpu = platform.processor() or "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}"
+
+
+def run_case(name: str, budget: int, seed: int) -> dict:
+    data = load_dataset(name)
+    tracemalloc.start()
+    t0 = time.perf_counter()
+    session = Session.from_data(data.X, ensemble="iforest", seed=seed, budget=budget)
+    t_fit = time.perf_counter() - t0
+    oracle = Oracle(data.y)
+    steps = []
+    while True:
+        batch = session.next_queries()
+        if batch.size == 0:
+            break
+        label = oracle.label(batch)[0]
+        t = time.perf_counter()
+        session.answer(batch[0], label)
+        steps.append(time.perf_counter() - t)
+    wall = time.perf_counter() - t0
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    steps = np.array(steps)
+    return dict(
+        dataset=name, rows=data.n_samples, budget=budget, seed=seed,
+        found=session.n_found, anomalies=data.n_anomalies,
+        baseline=int(baseline_curve(session.initial_scores, data.y, budget)[-1]),
+        members=session.features.shape[1], fit_s=t_fit, wall_s=wall,
+        step_ms_mean=1e3 * steps.mean(), step_ms_median=1e3 * np.median(steps),
+        step_ms_p95=1e3 * np.percentile(steps, 95), step_ms_last100=1e3 * steps[-100:].mean(),
+        peak_mb=peak / 2**20,
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--no-write", action="store_true", help="print only")
+    args = parser.parse_args()
+    rows = [run_case(name, budget, args.seed) for name, budget in CASES]
+    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    header = ("| dataset | rows | budget | found (of) | baseline | members | fit s | wall s "
+              "| step ms mean | median | p95 | last 100 | peak traced MB |")
+    lines = [header, "|" + "---|" * 13]
+    for r in rows:
+        lines.append(
+            f"| {r['dataset']} | {r['rows']} | {r['budget']} | {r['found']} ({r['anomalies']}) "
+            f"| {r['baseline']} | {r['members']} | {r['fit_s']:.2f} | {r['wall_s']:.1f} "
+            f"| {r['step_ms_mean']:.2f} | {r['step_ms_median']:.2f} | {r['step_ms_p95']:.2f} "
+            f"| {r['step_ms_last100']:.2f} | {r['peak_mb']:.0f} |")
+    when = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
+    block = "\n".join([
+        f"### bench_aad.py, {when}",
+        "",
+        f"Machine: {machine()}. IForest AAD, 100 trees x 256 samples, tau 0.03, greedy top-1, "
+        f"seed {args.seed}. Step = answer -> weight update -> re-score all rows. "
+        f"Process peak RSS {rss_mb:.0f} MB.",
+        "",
+        *lines,
+        "",
+    ])
+    print(block)
+    if not args.no_write:
+        if not RESULTS.exists():
+            RESULTS.write_text("# Benchmark results\n\nAppended by the scripts in bench/ "
+                               "(`make bench`); newest last.\n\n")
+        with RESULTS.open("a") as fh:
+            fh.write(block + "\n")
+
+
+if __name__ == "__main__":
+    main()
