@@ -116,8 +116,11 @@ book: venv vendor ## execute every chapter (full parameters) and build _build/ht
 # (default, quick=False) parameters.
 reproduce: book ## recompute everything at full size and build the book (for now: same as `make book`)
 
+# LAB_ARGS: extra options, e.g. `make lab LAB_ARGS="--no-browser --port=8890"`.
+# --allow-root is added when run as root (containers), where Jupyter refuses otherwise.
+LAB_ARGS ?=
 lab: venv ## open the chapters in JupyterLab (kernel "Python (adlib)")
-	$(VENV)/bin/jupyter lab --ServerApp.root_dir=book
+	$(VENV)/bin/jupyter lab --ServerApp.root_dir=book $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
 
 # Benchmarks are never part of `make test`. Helper modules start with "_".
 bench: venv ## run every bench/*.py script (speed, memory, quality)
