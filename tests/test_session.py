@@ -104,3 +104,22 @@ def test_feedback_beats_the_unsupervised_ranking_on_toy(toy):
     reruns = discover_reruns(toy.X, toy.y, n_reruns=3, budget=35)
     assert reruns.found.shape == (3, 35)
     assert reruns.mean_found >= reruns.mean_baseline + 5
+
+
+def test_pretraining_uses_known_labels_before_asking(toy):
+    anomalies = np.flatnonzero(toy.y)[:5]
+    nominals = np.flatnonzero(toy.y == 0)[:5]
+    known = (np.concatenate([anomalies, nominals]), [1] * 5 + [0] * 5)
+    s = Session.from_data(toy.X, seed=0)
+    before = s.model.scores(s.features)[anomalies].mean()
+    s.pretrain(*known)
+    assert s.model.n_updates_ == 10                 # min(20, 10) passes
+    assert s.model.scores(s.features)[anomalies].mean() > before
+    assert not set(s.next_queries().tolist()) & set(known[0].tolist())
+    r = discover(toy.X, toy.y, budget=20, seed=0, known=known)
+    assert r.params["n_known"] == 10
+    assert not set(r.queried.tolist()) & set(known[0].tolist())
+    with pytest.raises(ValueError, match="pretrain before the first query"):
+        r.session.pretrain([0], [1])
+    with pytest.raises(ValueError, match="duplicates"):
+        Session.from_data(toy.X, seed=0).pretrain([1, 1], [0, 0])

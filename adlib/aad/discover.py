@@ -41,13 +41,19 @@ def baseline_curve(scores: np.ndarray, y: np.ndarray, budget: int) -> np.ndarray
 
 
 def discover(X, y, budget=100, ensemble="iforest", tau=0.03, seed=0, strategy="top",
-             batch_size=1, ensemble_params=None, keep_session=True, **aad_params):
+             batch_size=1, n_explore=10, ensemble_params=None, known=None, keep_session=True,
+             **aad_params):
     """Run active anomaly discovery on ``X`` with ground truth ``y`` answering.
 
     Parameters mirror the published experiments: ``ensemble="iforest"`` (100
-    trees, 256 samples per tree), ``tau=0.03``, greedy top-1 queries. Extra
-    keyword arguments go to :class:`adlib.aad.AAD` (``Ca``, ``prior_sigma2``, ...);
-    ``ensemble_params`` to the ensemble (``n_trees``, ``normalize``, ...).
+    trees, 256 samples per tree), ``tau=0.03``, greedy top-1 queries.
+    ``strategy`` / ``batch_size`` / ``n_explore`` choose the query strategy
+    (:mod:`adlib.aad.query`); ``known`` is an optional ``(indices, labels)``
+    pair of labels known before the first query (the session pre-trains on
+    them, see :meth:`Session.pretrain`; they are excluded from the curves).
+    Extra keyword arguments go to :class:`adlib.aad.AAD` (``Ca``,
+    ``prior_sigma2``, ...); ``ensemble_params`` to the ensemble (``n_trees``,
+    ``normalize``, ...). ``ensemble`` may also be an unfitted ensemble object.
     """
     X = check_features(X, "X")
     y = check_binary_labels(y, n=X.shape[0])
@@ -55,15 +61,23 @@ def discover(X, y, budget=100, ensemble="iforest", tau=0.03, seed=0, strategy="t
         raise ValueError(f"budget={budget} must be between 1 and the number of instances "
                          f"({X.shape[0]})")
     session = Session.from_data(X, ensemble=ensemble, seed=seed, tau=tau, strategy=strategy,
-                                batch_size=batch_size, budget=budget,
+                                batch_size=batch_size, budget=budget, n_explore=n_explore,
                                 ensemble_params=ensemble_params, **aad_params)
+    excluded = np.zeros(y.shape[0], dtype=bool)
+    if known is not None:
+        session.pretrain(*known)
+        excluded[session.pretrained] = True
+        if budget > int((~excluded).sum()):
+            raise ValueError(f"budget={budget} exceeds the {int((~excluded).sum())} instances "
+                             "left after the known labels")
     session.run(Oracle(y))
     params = dict(budget=budget, ensemble=str(ensemble), tau=tau, seed=seed,
-                  strategy=str(strategy), batch_size=batch_size,
+                  strategy=str(strategy), batch_size=batch_size, n_explore=n_explore,
+                  n_known=int(excluded.sum()),
                   ensemble_params=dict(ensemble_params or {}), **aad_params)
     return DiscoveryResult(
         found=np.asarray(session.found, dtype=np.int64),
-        baseline=baseline_curve(session.initial_scores, y, budget),
+        baseline=baseline_curve(np.where(excluded, -np.inf, session.initial_scores), y, budget),
         queried=np.asarray(session.queried, dtype=np.int64),
         n_anomalies=int(y.sum()),
         params=params,

@@ -1,10 +1,21 @@
 """Query strategies: which unlabeled instances to show the analyst next.
 
-A strategy is an object with ``select(scores, available, k, rng) -> indices``:
-``scores`` are the current anomaly scores (higher = more anomalous),
-``available`` a boolean mask of instances that may be asked (not yet labeled
-or skipped), ``k`` the batch size. Strategies are made by name with
-:func:`make_strategy`; more (batch-top, random-top, diverse) plug in here.
+A strategy is an object with ``select(session, k) -> indices``. It reads what
+it needs from the session: ``session.scores`` (current anomaly scores, higher
+= more anomalous), ``session.available`` (instances not yet labeled or
+skipped), ``session.rng`` (seeded), ``session.X`` (the data, for diversity)
+and, for the description-diverse strategy to come, the ensemble and weights.
+Strategies are made by name with :func:`make_strategy`:
+
+``"top"``
+    greedy: the ``k`` highest-scoring instances (``k = 1``: AAD's default;
+    ``k > 1``: "batch top-k").
+``"random_top"``
+    ``k`` chosen at random among the top ``n_explore``.
+``"euclidean"``
+    diverse batches (BAL-E): start from the top instance, then repeatedly add
+    the candidate among the top ``n_explore`` with the largest mean Euclidean
+    distance to those already chosen (Das et al. 2019).
 """
 
 from __future__ import annotations
@@ -29,21 +40,82 @@ def top_k(scores: np.ndarray, available: np.ndarray, k: int) -> np.ndarray:
     return cand[order]
 
 
-class TopStrategy:
-    """Greedy: ask about the highest-scoring unlabeled instances (AAD's default)."""
+class QueryStrategy:
+    """Base class: ``n_explore`` is the size of the candidate pool at the top of the ranking."""
+
+    name = "base"
+
+    def __init__(self, n_explore: int = 10):
+        if n_explore < 1:
+            raise ValueError(f"n_explore={n_explore} must be at least 1")
+        self.n_explore = int(n_explore)
+
+    def select(self, session, k: int) -> np.ndarray:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(n_explore={self.n_explore})"
+
+
+class TopStrategy(QueryStrategy):
+    """Greedy: the ``k`` highest-scoring unlabeled instances."""
 
     name = "top"
 
-    def select(self, scores, available, k=1, rng=None) -> np.ndarray:
-        return top_k(scores, available, k)
+    def select(self, session, k: int) -> np.ndarray:
+        return top_k(session.scores, session.available, k)
 
 
-STRATEGIES = {"top": TopStrategy}
+class RandomTopStrategy(QueryStrategy):
+    """``k`` instances drawn at random (seeded) from the top ``n_explore``."""
+
+    name = "random_top"
+
+    def select(self, session, k: int) -> np.ndarray:
+        pool = top_k(session.scores, session.available, max(k, self.n_explore))
+        if pool.size <= k:
+            return pool
+        return np.sort(session.rng.choice(pool, size=k, replace=False))
 
 
-def make_strategy(name="top", **params):
+class EuclideanDiverseStrategy(QueryStrategy):
+    """BAL-E: a batch spread out in the data space, from the top ``n_explore``.
+
+    Greedy farthest-point selection on the mean distance, as in the original
+    (``QUERY_EUCLIDEAN_DIST_MEAN``). Distances are computed on ``session.X``
+    (standardise the data first if its features have very different scales).
+    """
+
+    name = "euclidean"
+
+    def select(self, session, k: int) -> np.ndarray:
+        pool = top_k(session.scores, session.available, max(k, self.n_explore))
+        if pool.size <= 1 or k <= 1:
+            return pool[:k]
+        if session.X is None:
+            raise ValueError("the euclidean strategy needs the data: open the session with "
+                             "Session.from_data(X, ...) or pass X=")
+        P = np.asarray(session.X)[pool]
+        dist = np.sqrt(((P[:, None, :] - P[None, :, :]) ** 2).sum(axis=-1))
+        chosen = [0]  # the top instance
+        total = dist[0].copy()
+        for _ in range(min(k, pool.size) - 1):
+            mean = total / len(chosen)
+            mean[chosen] = -np.inf
+            nxt = int(np.argmax(mean))  # first maximum: ties go to the higher-ranked candidate
+            chosen.append(nxt)
+            total += dist[nxt]
+        return pool[chosen]
+
+
+STRATEGIES = {cls.name: cls for cls in (TopStrategy, RandomTopStrategy, EuclideanDiverseStrategy)}
+
+
+def make_strategy(name="top", **params) -> QueryStrategy:
     """Build a query strategy from its name (or pass an object with ``select``)."""
     if hasattr(name, "select"):
+        if params:
+            raise ValueError("pass parameters to the strategy's constructor, not to make_strategy")
         return name
     try:
         cls = STRATEGIES[str(name).lower()]

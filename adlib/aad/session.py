@@ -51,6 +51,8 @@ class Session:
         The weight model; a default :class:`AAD` if omitted.
     strategy : str or strategy object
         Query strategy (see :mod:`adlib.aad.query`).
+    n_explore : int
+        Candidate pool of the randomised / diverse strategies (top ``n_explore``).
     batch_size : int
         Queries per feedback round; the weights update once a batch is answered.
     budget : int, optional
@@ -62,7 +64,7 @@ class Session:
     """
 
     def __init__(self, features, model=None, strategy="top", batch_size=1, budget=None,
-                 seed=0, ensemble=None, X=None):
+                 seed=0, ensemble=None, X=None, n_explore=10):
         if batch_size < 1:
             raise ValueError(f"batch_size={batch_size} must be at least 1")
         self.features = sp.csr_matrix(features)
@@ -70,32 +72,39 @@ class Session:
         if budget is not None and not 0 < budget <= n:
             raise ValueError(f"budget={budget} must be between 1 and the number of instances ({n})")
         self.model = (model if model is not None else AAD()).init(m)
-        self.strategy = make_strategy(strategy)
+        self.strategy = (make_strategy(strategy) if hasattr(strategy, "select")
+                         else make_strategy(strategy, n_explore=n_explore))
         self.batch_size = int(batch_size)
         self.budget = budget
         self.seed = seed
         self.rng = np.random.default_rng(seed)
         self.ensemble = ensemble
-        self.X = X
+        self.X = None if X is None else np.asarray(X, dtype=np.float64)
+        if self.X is not None and self.X.shape[0] != n:
+            raise ValueError(f"X has {self.X.shape[0]} rows for {n} rows of features")
         self.labels = np.full(n, UNLABELED, dtype=np.int8)
         self.skipped = np.zeros(n, dtype=bool)
         self.queried: list[int] = []
         self.answers: list[int] = []
         self.found: list[int] = []
         self.pending: list[int] = []
+        self.pretrained: list[int] = []
         self.initial_weights = self.model.w_.copy()
         self.scores = self.model.scores(self.features)
         self.initial_scores = self.scores.copy()
 
     @classmethod
     def from_data(cls, X, ensemble="iforest", seed=0, tau=0.03, strategy="top", batch_size=1,
-                  budget=None, ensemble_params=None, **aad_params) -> Session:
+                  budget=None, ensemble_params=None, n_explore=10, **aad_params) -> Session:
         """Fit an ensemble on ``X`` (seeded) and open a session on its region features."""
-        params = {"random_state": seed, **(ensemble_params or {})}
-        ens = make_ensemble(ensemble, **params).fit(X)
+        if isinstance(ensemble, str):
+            ens = make_ensemble(ensemble, **{"random_state": seed, **(ensemble_params or {})})
+        else:
+            ens = make_ensemble(ensemble, **(ensemble_params or {}))
+        ens.fit(X)
         return cls(ens.transform(X), model=AAD(tau=tau, **aad_params), strategy=strategy,
-                   batch_size=batch_size, budget=budget, seed=seed, ensemble=ens,
-                   X=np.asarray(X, dtype=np.float64))
+                   batch_size=batch_size, budget=budget, seed=seed, ensemble=ens, X=X,
+                   n_explore=n_explore)
 
     # -- state -------------------------------------------------------------
     @property
@@ -109,6 +118,13 @@ class Session:
     @property
     def n_found(self) -> int:
         return self.found[-1] if self.found else 0
+
+    @property
+    def available(self) -> np.ndarray:
+        """Mask of instances that may still be asked (not labeled, not skipped, not pending)."""
+        mask = (self.labels == UNLABELED) & ~self.skipped
+        mask[self.pending] = False
+        return mask
 
     @property
     def remaining(self) -> int | None:
@@ -136,9 +152,7 @@ class Session:
         if not self.pending:
             k = self.batch_size if self.budget is None else min(self.batch_size, self.remaining)
             if k > 0:
-                available = (self.labels == UNLABELED) & ~self.skipped
-                self.pending = [int(i) for i in
-                                self.strategy.select(self.scores, available, k, self.rng)]
+                self.pending = [int(i) for i in self.strategy.select(self, k)]
         return np.array(self.pending, dtype=np.int64)
 
     def answer(self, index, label) -> None:
@@ -165,6 +179,32 @@ class Session:
         self.skipped[index] = True
         if not self.pending and self.queried:
             self._update_weights()
+
+    def pretrain(self, indices, labels, passes=None) -> Session:
+        """Start from labels already known: record them, then update the weights repeatedly.
+
+        The original work recommends several passes of the weight update over
+        known labels before asking for more; ``passes`` defaults to
+        ``min(20, len(indices))``. Known labels are not queries: they do not
+        count in ``queried``, ``found`` or the budget, and are never asked.
+        """
+        if self.pending or self.queried:
+            raise ValueError("pretrain before the first query: the session has already asked")
+        idx = np.asarray(indices, dtype=np.int64).ravel()
+        labs = [as_label(v) for v in np.asarray(labels, dtype=object).ravel()]
+        if idx.size != len(labs):
+            raise ValueError(f"{idx.size} indices but {len(labs)} labels")
+        if idx.size == 0:
+            return self
+        if idx.min() < 0 or idx.max() >= self.n_instances:
+            raise IndexError(f"pretrain index out of range for {self.n_instances} instances")
+        if np.unique(idx).size != idx.size:
+            raise ValueError("pretrain indices contain duplicates; give each instance once")
+        self.labels[idx] = labs
+        self.pretrained.extend(int(i) for i in idx)
+        for _ in range(min(20, idx.size) if passes is None else int(passes)):
+            self._update_weights()
+        return self
 
     def _update_weights(self) -> None:
         labeled = np.flatnonzero(self.labels != UNLABELED)

@@ -9,9 +9,11 @@ and the chapters share one registry.
 
 from .base import RegionEnsemble
 from .iforest import IsolationForestRegions
+from .multiview import MultiviewIForest
 
 ENSEMBLES = {
     "iforest": IsolationForestRegions,
+    "multiview": MultiviewIForest,
 }
 
 
@@ -29,4 +31,5 @@ def make_ensemble(name, **params):
     return cls(**params)
 
 
-__all__ = ["ENSEMBLES", "IsolationForestRegions", "RegionEnsemble", "make_ensemble"]
+__all__ = ["ENSEMBLES", "IsolationForestRegions", "MultiviewIForest", "RegionEnsemble",
+           "make_ensemble"]
