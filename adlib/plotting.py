@@ -13,6 +13,8 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import numpy as np
 
+from ._paths import book_root
+
 NOMINAL_COLOR = "#4c72b0"
 ANOMALY_COLOR = "#dd3333"
 AAD_COLOR = "#2a9d3f"
@@ -24,11 +26,7 @@ def figure_dir() -> Path:
     env = os.environ.get("ADLIB_FIGURES")
     if env:
         return Path(env)
-    here = Path.cwd().resolve()
-    for folder in (here, *here.parents):
-        if (folder / "_config.yml").exists() and (folder / "_toc.yml").exists():
-            return folder / "_build" / "figures"
-    return here / "_build" / "figures"
+    return (book_root() or Path.cwd()) / "_build" / "figures"
 
 
 def save_figure(fig, name: str) -> Path:

@@ -1,0 +1,183 @@
+"""Grids of discovery runs: in parallel, cached on disk, readable by the chapters.
+
+A grid is a list of :class:`RunSpec` (dataset, ensemble, strategy, seed,
+budget, ...). :func:`run_grid` runs the ones not yet cached with joblib (so
+``joblib.parallel_config(backend="dask")`` inside a ``dask.distributed.Client``
+sends them to a Dask cluster with no change here), shows a tqdm progress bar,
+stores each result as one JSON file keyed by a hash of its parameters, and
+returns all results as a pandas DataFrame. Chapters call the same function:
+with the cache filled (``make reproduce``) they only read.
+
+    specs = make_grid(["abalone", "yeast"], ensembles=["iforest"], seeds=range(10),
+                      budgets={"abalone": 300, "yeast": 300})
+    table = run_grid(specs, n_jobs=2)
+    table.groupby(["dataset", "ensemble"]).found_at_budget.mean()
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from joblib import Parallel, delayed
+from tqdm.auto import tqdm
+
+from ._paths import book_root
+
+# Bump when a change in the library changes results, so old caches are not reused.
+RESULTS_VERSION = 1
+
+
+@dataclass(frozen=True)
+class RunSpec:
+    """One discovery run: everything that determines its result."""
+
+    dataset: str
+    budget: int
+    ensemble: str = "iforest"
+    strategy: str = "top"
+    seed: int = 0
+    batch_size: int = 1
+    n_explore: int = 10
+    tau: float = 0.03
+    ensemble_params: dict = field(default_factory=dict)
+    aad_params: dict = field(default_factory=dict)
+
+    def key(self) -> str:
+        """A stable hash of the parameters (and the results version)."""
+        text = json.dumps({"v": RESULTS_VERSION, **asdict(self)}, sort_keys=True, default=str)
+        return hashlib.sha256(text.encode()).hexdigest()[:20]
+
+    def __hash__(self) -> int:
+        return hash(self.key())
+
+
+def make_grid(datasets, ensembles=("iforest",), strategies=("top",), seeds=range(10),
+              budgets=None, budget=None, **common) -> list[RunSpec]:
+    """The cross product of datasets x ensembles x strategies x seeds.
+
+    ``budgets`` maps a dataset to its budget (or give one ``budget`` for all);
+    ``common`` sets the other :class:`RunSpec` fields for every run.
+    """
+    specs = []
+    for ds in datasets:
+        b = budget if budgets is None else budgets.get(ds, budget)
+        if b is None:
+            raise ValueError(f"no budget for dataset {ds!r}: pass budget= or budgets={{...}}")
+        for ens in ensembles:
+            for strat in strategies:
+                for seed in seeds:
+                    specs.append(RunSpec(dataset=ds, budget=int(b), ensemble=ens,
+                                         strategy=strat, seed=int(seed), **common))
+    return specs
+
+
+def default_cache_dir() -> Path:
+    """``$ADLIB_RESULTS``, else ``<book root>/results``, else ``./results``."""
+    env = os.environ.get("ADLIB_RESULTS")
+    if env:
+        return Path(env)
+    return (book_root() or Path.cwd()) / "results"
+
+
+def run_one(spec: RunSpec) -> dict:
+    """Run one spec (loads its dataset) and return its result as a JSON-able dict."""
+    from .aad import discover
+    from .datasets import load_dataset
+
+    data = load_dataset(spec.dataset)
+    t0 = time.perf_counter()
+    r = discover(data.X, data.y, budget=spec.budget, ensemble=spec.ensemble, tau=spec.tau,
+                 seed=spec.seed, strategy=spec.strategy, batch_size=spec.batch_size,
+                 n_explore=spec.n_explore, ensemble_params=dict(spec.ensemble_params),
+                 keep_session=False, **dict(spec.aad_params))
+    return {
+        "spec": asdict(spec),
+        "key": spec.key(),
+        "found": r.found.tolist(),
+        "baseline": r.baseline.tolist(),
+        "queried": r.queried.tolist(),
+        "n_anomalies": r.n_anomalies,
+        "seconds": time.perf_counter() - t0,
+    }
+
+
+class ResultCache:
+    """One JSON file per run under ``<root>/<dataset>/<key>.json``, written atomically."""
+
+    def __init__(self, root=None):
+        self.root = Path(root) if root is not None else default_cache_dir()
+
+    def path(self, spec: RunSpec) -> Path:
+        return self.root / spec.dataset / f"{spec.key()}.json"
+
+    def get(self, spec: RunSpec) -> dict | None:
+        p = self.path(spec)
+        if not p.exists():
+            return None
+        try:
+            return json.loads(p.read_text())
+        except json.JSONDecodeError:
+            return None  # a damaged file is recomputed, never trusted
+
+    def put(self, result: dict) -> None:
+        spec = RunSpec(**result["spec"])
+        p = self.path(spec)
+        p.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=p.parent, suffix=".tmp")
+        try:
+            with os.fdopen(fd, "w") as fh:
+                json.dump(result, fh)
+            os.replace(tmp, p)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+
+def run_grid(specs, cache_dir=None, n_jobs=None, progress=True, refresh=False) -> pd.DataFrame:
+    """Run (or read from the cache) every spec; one row per spec, in the given order.
+
+    ``n_jobs=None`` defers to the active ``joblib.parallel_config`` (one
+    process by default; all the workers of a Dask cluster under
+    ``parallel_config(backend="dask")``).
+
+    Columns: the spec fields, ``found`` and ``baseline`` (arrays: anomalies
+    found after each query), ``found_at_budget``, ``baseline_at_budget``,
+    ``n_anomalies``, ``seconds``, ``cached`` (read from disk rather than run now).
+    """
+    specs = list(specs)
+    cache = ResultCache(cache_dir)
+    results, todo = {}, []
+    for spec in specs:
+        hit = None if refresh else cache.get(spec)
+        if hit is None:
+            todo.append(spec)
+        else:
+            results[spec.key()] = (hit, True)
+    if todo:
+        jobs = Parallel(n_jobs=n_jobs, return_as="generator_unordered")(
+            delayed(run_one)(s) for s in todo)
+        for res in tqdm(jobs, total=len(todo), disable=not progress, desc="discovery runs"):
+            cache.put(res)
+            results[res["key"]] = (res, False)
+    rows = []
+    for spec in specs:
+        res, cached = results[spec.key()]
+        found, base = np.asarray(res["found"]), np.asarray(res["baseline"])
+        rows.append({**asdict(spec), "found": found, "baseline": base,
+                     "found_at_budget": int(found[-1]), "baseline_at_budget": int(base[-1]),
+                     "n_anomalies": res["n_anomalies"], "seconds": res["seconds"],
+                     "cached": cached})
+    return pd.DataFrame(rows)
+
+
+def curves(table: pd.DataFrame, column: str = "found") -> np.ndarray:
+    """Stack the per-run curves of a (filtered) table into a ``(n_runs, budget)`` array."""
+    return np.stack(table[column].to_list())
