@@ -39,6 +39,7 @@ __all__ = [
     "load_csv",
     "load_dataset",
     "make_toy",
+    "write_breast_cancer_csv",
 ]
 
 UPSTREAM_URL = (
@@ -754,3 +755,32 @@ def make_toy(
         ]
     )
     return Dataset("toy_synthetic", X, y, ["x", "y"], orig_labels=orig)
+
+
+def write_breast_cancer_csv(path, n_malignant: int = 20, seed: int = 0) -> Path:
+    """Write scikit-learn's bundled breast-cancer data as a CSV with rare malignant cases.
+
+    The "bring your own CSV" chapter needs a real dataset that the rest of the
+    book does not use and that works offline: the Wisconsin diagnostic breast
+    cancer data ships inside scikit-learn. All 357 benign cases are kept and
+    ``n_malignant`` malignant ones are drawn (seeded), so malignant is the rare
+    class; the label column is ``diagnosis`` with values ``benign`` /
+    ``malignant``, followed by the 30 named features. Returns the path.
+    """
+    from sklearn.datasets import load_breast_cancer
+
+    raw = load_breast_cancer(as_frame=True)
+    frame = raw.frame
+    malignant = np.flatnonzero(frame["target"].to_numpy() == 0)  # sklearn: 0 = malignant
+    if not 1 <= n_malignant <= malignant.size:
+        raise DataError(f"n_malignant={n_malignant} must be between 1 and {malignant.size}")
+    rng = np.random.default_rng(seed)
+    keep = np.sort(np.concatenate([np.flatnonzero(frame["target"].to_numpy() == 1),
+                                   rng.choice(malignant, n_malignant, replace=False)]))
+    out = frame.iloc[keep].drop(columns="target")
+    out.insert(0, "diagnosis", np.where(frame["target"].to_numpy()[keep] == 0,
+                                        "malignant", "benign"))
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    out.to_csv(path, index=False)
+    return path
