@@ -39,6 +39,7 @@ __all__ = [
     "load_csv",
     "load_dataset",
     "make_toy",
+    "make_two_detector_scores",
     "write_breast_cancer_csv",
 ]
 
@@ -784,3 +785,28 @@ def write_breast_cancer_csv(path, n_malignant: int = 20, seed: int = 0) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     out.to_csv(path, index=False)
     return path
+
+
+def make_two_detector_scores(n_nominal: int = 300, n_false_alarms: int = 30,
+                             n_anomalies: int = 20, seed: int = 0) -> Dataset:
+    """Scores of two detectors on the same instances: the simplest AAD ensemble.
+
+    Each row is ``(score of detector 1, score of detector 2)``, higher = more
+    anomalous. Most nominals score low on both; a group of nominals fools
+    detector 1 (high there, low on detector 2: its false alarms); the true
+    anomalies score high on detector 2 and only moderately on detector 1. With
+    equal weights the false alarms and the anomalies share the top of the
+    ranking, so an analyst's answers have something to correct: the weights
+    must tilt towards detector 2. ``orig_labels``: 0 nominal, 1 false alarm,
+    2 anomaly. Seeded.
+    """
+    rng = np.random.default_rng(seed)
+    parts = [
+        rng.normal([0.30, 0.30], [0.12, 0.12], size=(n_nominal, 2)),
+        rng.normal([0.85, 0.35], [0.06, 0.08], size=(n_false_alarms, 2)),
+        rng.normal([0.42, 0.78], [0.09, 0.07], size=(n_anomalies, 2)),
+    ]
+    X = np.clip(np.vstack(parts), 0.0, 1.0)
+    group = np.repeat([0, 1, 2], [n_nominal, n_false_alarms, n_anomalies])
+    return Dataset(name="two_detector_scores", X=X, y=(group == 2).astype(np.int64),
+                   feature_names=["detector 1", "detector 2"], orig_labels=group)

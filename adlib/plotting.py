@@ -129,3 +129,42 @@ def plot_score_contours(score_fn, X, y=None, queried=None, labels=None, ax=None,
     if title:
         ax.set_title(title)
     return fig
+
+
+def plot_score_space(Z, y, weights, q, queried=(), answers=(), ax=None, title=None,
+                     feature_names=("member 1", "member 2")):
+    """Instances in the space of two ensemble-member scores, with the AAD weight vector.
+
+    Draws the weight direction (arrow) and the line ``w . z = q`` (the
+    tau-quantile score): instances above it are the ones the analyst would
+    see. Queried instances are circled (black: answered anomaly, blue: nominal).
+    """
+    Z = np.asarray(Z)
+    y = np.asarray(y)
+    w = np.asarray(weights, dtype=float)
+    fig, ax = _axes(ax, figsize=(4, 4))
+    lo, hi = Z.min(axis=0) - 0.05, Z.max(axis=0) + 0.05
+    above = Z @ w >= q
+    ax.scatter(Z[(y == 0) & ~above, 0], Z[(y == 0) & ~above, 1], s=8, c=NOMINAL_COLOR,
+               alpha=0.35)
+    ax.scatter(Z[(y == 0) & above, 0], Z[(y == 0) & above, 1], s=10, c=NOMINAL_COLOR)
+    ax.scatter(Z[y == 1, 0], Z[y == 1, 1], s=16, c=ANOMALY_COLOR, marker="^")
+    xs = np.linspace(lo[0], hi[0], 50)
+    if abs(w[1]) > 1e-12:
+        ax.plot(xs, (q - w[0] * xs) / w[1], color="black", lw=1, ls="--",
+                label="$w \\cdot z = q_\\tau$")
+    centre = (lo + hi) / 2
+    ax.annotate("", xy=centre + 0.3 * w / np.linalg.norm(w), xytext=centre,
+                arrowprops=dict(arrowstyle="->", color=AAD_COLOR, lw=2))
+    q_idx, ans = np.asarray(queried, dtype=int), np.asarray(answers, dtype=int)
+    if q_idx.size:
+        for lab, color in ((1, "black"), (0, "#1a5fb4")):
+            sel = q_idx[ans == lab]
+            ax.scatter(Z[sel, 0], Z[sel, 1], s=70, facecolors="none", edgecolors=color, lw=1.2)
+    ax.set_xlim(lo[0], hi[0])
+    ax.set_ylim(lo[1], hi[1])
+    ax.set_xlabel(feature_names[0])
+    ax.set_ylabel(feature_names[1])
+    if title:
+        ax.set_title(title, fontsize=10)
+    return fig

@@ -123,3 +123,20 @@ def test_pretraining_uses_known_labels_before_asking(toy):
         r.session.pretrain([0], [1])
     with pytest.raises(ValueError, match="duplicates"):
         Session.from_data(toy.X, seed=0).pretrain([1, 1], [0, 0])
+
+
+def test_on_answer_sees_every_step_and_two_detector_weights_tilt():
+    import scipy.sparse as sp
+
+    from adlib.aad import AAD
+    from adlib.datasets import make_two_detector_scores
+
+    data = make_two_detector_scores(seed=0)
+    snaps = []
+    s = Session(sp.csr_matrix(data.X), model=AAD(tau=0.05), X=data.X)
+    s.run(Oracle(data.y), budget=20, on_answer=lambda ses: snaps.append(ses.snapshot()))
+    assert [sn["n_queried"] for sn in snaps] == list(range(1, 21))
+    w0, w1 = s.initial_weights, snaps[-1]["weights"]
+    # the answers turn the weights towards detector 2, where the anomalies stand out
+    assert np.arctan2(w1[1], w1[0]) > np.arctan2(w0[1], w0[0]) + np.radians(10)
+    assert s.n_found >= 2 * baseline_curve(s.initial_scores, data.y, 20)[-1]

@@ -21,7 +21,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from ..ensembles import make_ensemble
-from .model import AAD
+from .model import AAD, tau_margin
 from .query import make_strategy
 
 UNLABELED = -1
@@ -211,8 +211,20 @@ class Session:
         self.model.update(self.features, labeled, self.labels[labeled], scores=self.scores)
         self.scores = self.model.scores(self.features)
 
-    def run(self, analyst, budget=None) -> Session:
-        """Ask ``analyst`` (anything with ``label(indices)``) until the budget is spent."""
+    def snapshot(self) -> dict:
+        """The state worth drawing after an answer: weights, margin, queries and answers."""
+        margin = tau_margin(self.scores, self.model.tau)
+        return {"n_queried": self.n_queried, "weights": self.model.w_.copy(),
+                "q": margin.q, "scores": self.scores.copy(),
+                "queried": list(self.queried), "answers": list(self.answers)}
+
+    def run(self, analyst, budget=None, on_answer=None) -> Session:
+        """Ask ``analyst`` (anything with ``label(indices)``) until the budget is spent.
+
+        ``on_answer(session)``, if given, is called after every answer (after the
+        weight update when the answer completes a batch), e.g. to record
+        :meth:`snapshot` for a figure per feedback round.
+        """
         if budget is not None:
             if not 0 < budget <= self.n_instances:
                 raise ValueError(f"budget={budget} must be between 1 and the number of "
@@ -226,3 +238,5 @@ class Session:
                 return self
             for index, label in zip(batch, analyst.label(batch), strict=True):
                 self.answer(index, label)
+                if on_answer is not None:
+                    on_answer(self)
