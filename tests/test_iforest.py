@@ -102,3 +102,14 @@ def test_bad_inputs_are_named(blobs):
         IsolationForestRegions(normalize="l1").fit(blobs)
     with pytest.raises(ValueError, match="unknown ensemble .forest.; choose one of: iforest"):
         make_ensemble("forest")
+
+
+def test_member_boxes_contain_exactly_their_members(blobs):
+    ens = IsolationForestRegions(n_trees=10, random_state=0).fit(blobs)
+    Z = ens.transform(blobs)
+    for j in np.unique(Z.indices)[::25]:
+        rows = Z[:, j].nonzero()[0]
+        # float32 thresholds: compare membership as scikit-learn's trees decide it
+        X32 = blobs.astype(np.float32).astype(np.float64)
+        inside = np.all((X32 > ens.member_lower_[j]) & (X32 <= ens.member_upper_[j]), axis=1)
+        np.testing.assert_array_equal(np.flatnonzero(inside), rows)

@@ -56,6 +56,31 @@ def node_depths(children_left: np.ndarray, children_right: np.ndarray) -> np.nda
     return depth
 
 
+def node_boxes(tree, n_features: int) -> tuple[np.ndarray, np.ndarray]:
+    """Lower and upper bounds of every node's region, ``(node_count, n_features)`` each.
+
+    A node's box is its parent's, cut at the parent's threshold: the left
+    child keeps ``x[f] <= t``, the right one ``x[f] > t``; unbounded sides are
+    -inf / +inf. Computed one tree level at a time (vectorised).
+    """
+    lower = np.full((tree.node_count, n_features), -np.inf)
+    upper = np.full((tree.node_count, n_features), np.inf)
+    frontier = np.array([0])
+    while frontier.size:
+        frontier = frontier[tree.children_left[frontier] >= 0]
+        if not frontier.size:
+            break
+        f, t = tree.feature[frontier], tree.threshold[frontier]
+        left, right = tree.children_left[frontier], tree.children_right[frontier]
+        for kids in (left, right):
+            lower[kids] = lower[frontier]
+            upper[kids] = upper[frontier]
+        upper[left, f] = np.minimum(upper[left, f], t)
+        lower[right, f] = np.maximum(lower[right, f], t)
+        frontier = np.concatenate([left, right])
+    return lower, upper
+
+
 class IsolationForestRegions(RegionEnsemble):
     """Isolation Forest whose tree nodes are the AAD ensemble members.
 
@@ -125,6 +150,12 @@ class IsolationForestRegions(RegionEnsemble):
         self.member_node_ = np.concatenate(node_of)
         self.member_depth_ = np.concatenate(depth_of)
         self.member_size_ = np.concatenate(size_of)
+        boxes = [node_boxes(tree, X.shape[1]) for tree in trees]
+        # the region (box) of every member: lower < x <= upper on each feature
+        self.member_lower_ = np.concatenate([lo[nodes] for (lo, _), nodes in
+                                             zip(boxes, node_of, strict=True)])
+        self.member_upper_ = np.concatenate([up[nodes] for (_, up), nodes in
+                                             zip(boxes, node_of, strict=True)])
 
     def _n_members(self) -> int:
         return self.member_value_.shape[0]
