@@ -168,3 +168,26 @@ def plot_score_space(Z, y, weights, q, queried=(), answers=(), ax=None, title=No
     if title:
         ax.set_title(title, fontsize=10)
     return fig
+
+
+def plot_partition(lower, upper, X, y=None, ax=None, title=None, color="#333333"):
+    """The boxes of one tree's leaves (``lower < x <= upper``) over 2-D data.
+
+    Unbounded sides are clipped to the data's range plus a margin.
+    """
+    from matplotlib.patches import Rectangle
+
+    X = np.asarray(X)
+    fig, ax = _axes(ax)
+    xx, yy, _ = score_grid(X, n=2)
+    x0, x1, y0, y1 = xx.min(), xx.max(), yy.min(), yy.max()
+    lo = np.column_stack([np.clip(lower[:, 0], x0, x1), np.clip(lower[:, 1], y0, y1)])
+    hi = np.column_stack([np.clip(upper[:, 0], x0, x1), np.clip(upper[:, 1], y0, y1)])
+    for (a, b), (c, d) in zip(lo, hi, strict=True):
+        ax.add_patch(Rectangle((a, b), c - a, d - b, fill=False, lw=0.6, ec=color))
+    plot_dataset(X, y, ax=ax)
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(y0, y1)
+    if title:
+        ax.set_title(title, fontsize=10)
+    return fig
