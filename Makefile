@@ -109,12 +109,12 @@ book: venv vendor ## execute every chapter (full parameters) and build _build/ht
 	$(VENV)/bin/jupyter-book build --all -W -n --keep-going .
 	@echo "Book: $(abspath $(BUILD_DIR))/html/index.html"
 
-# Placeholder. `make reproduce` will recompute, at full size, the cached
-# results that the chapters read (long sweeps), independently of `make bench`,
-# and then build the book from them. Until those recomputations exist it is
-# the same as `make book`, which already runs every chapter with its full
-# (default, quick=False) parameters.
-reproduce: book ## recompute everything at full size and build the book (for now: same as `make book`)
+# The chapters read long sweeps (every ensemble on every benchmark, 10 reruns)
+# from results/ (JSON per run, keyed by its parameters; see adlib/experiments.py).
+# `make reproduce` recomputes all of them at full size, then builds the book.
+reproduce: venv ## recompute every cached result at full size (results/), then build the book
+	$(PY) -m adlib.experiments --n-jobs -1
+	$(MAKE) book
 
 # LAB_ARGS: extra options, e.g. `make lab LAB_ARGS="--no-browser --port=8890"`.
 # --allow-root is added when run as root (containers), where Jupyter refuses otherwise.

@@ -191,3 +191,47 @@ def plot_partition(lower, upper, X, y=None, ax=None, title=None, color="#333333"
     if title:
         ax.set_title(title, fontsize=10)
     return fig
+
+
+def plot_discovery_panels(table, panel="dataset", hue="ensemble", ncols=4, baseline_of=None,
+                          title=None):
+    """Small multiples of discovery curves from an experiments table.
+
+    One panel per value of ``panel``; in each, the mean curve (band: one
+    standard deviation) of every value of ``hue``; dashed: the unsupervised
+    baseline of ``baseline_of`` (a ``hue`` value; default: each hue's own,
+    thin and dashed in the same colour).
+    """
+    panels = list(dict.fromkeys(table[panel]))
+    hues = list(dict.fromkeys(table[hue]))
+    nrows = -(-len(panels) // ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(4.2 * ncols, 3.4 * nrows), squeeze=False)
+    palette = [AAD_COLOR, "#e07b00", "#7b3fb5", "#1f77b4", "#8c564b", "#d62728"]
+    for ax in axes.flat[len(panels):]:
+        ax.set_visible(False)
+    for ax, p in zip(axes.flat, panels, strict=False):
+        sub = table[table[panel] == p]
+        for i, h in enumerate(hues):
+            g = sub[sub[hue] == h]
+            if g.empty:
+                continue
+            color = palette[i % len(palette)]
+            found = np.stack(g["found"].to_list()).astype(float)
+            x = np.arange(1, found.shape[1] + 1)
+            mean, sd = found.mean(axis=0), found.std(axis=0)
+            ax.plot(x, mean, color=color, lw=1.5, label=f"{h} ({mean[-1]:.1f})")
+            ax.fill_between(x, mean - sd, mean + sd, color=color, alpha=0.12, lw=0)
+            if baseline_of is None or baseline_of == h:
+                base = np.stack(g["baseline"].to_list()).astype(float).mean(axis=0)
+                ax.plot(x, base, color=BASELINE_COLOR if baseline_of else color, lw=1,
+                        ls="--", label=f"{h} baseline ({base[-1]:.1f})" if baseline_of
+                        else None)
+        ax.axhline(sub.n_anomalies.iloc[0], color="#999999", lw=0.8, ls=":")
+        ax.set_title(str(p), fontsize=10)
+        ax.set_xlabel("queries")
+        ax.set_ylabel("anomalies found")
+        ax.legend(fontsize=7, loc="upper left")
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    return fig
