@@ -9,11 +9,15 @@ and the chapters share one registry.
 
 from .base import RegionEnsemble
 from .iforest import IsolationForestRegions
+from .loda import LODA
 from .multiview import MultiviewIForest
+from .precomputed import PrecomputedScores
 
 ENSEMBLES = {
     "iforest": IsolationForestRegions,
     "multiview": MultiviewIForest,
+    "loda": LODA,
+    "precomputed": PrecomputedScores,
 }
 
 
@@ -31,5 +35,5 @@ def make_ensemble(name, **params):
     return cls(**params)
 
 
-__all__ = ["ENSEMBLES", "IsolationForestRegions", "MultiviewIForest", "RegionEnsemble",
-           "make_ensemble"]
+__all__ = ["ENSEMBLES", "LODA", "IsolationForestRegions", "MultiviewIForest",
+           "PrecomputedScores", "RegionEnsemble", "make_ensemble"]
