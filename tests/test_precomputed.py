@@ -128,3 +128,13 @@ def test_feedback_finds_the_informative_column():
     w = res.session.model.w_
     assert np.argmax(w) == 1
     assert res.found[-1] > res.baseline[-1]
+
+
+def test_sessions_take_the_ensembles_aad_defaults_unless_overridden():
+    from adlib.aad import Session
+
+    S = np.random.default_rng(0).normal(size=(100, 4))
+    assert Session.from_data(S, ensemble="precomputed").model.learning_rate == 1e-3
+    assert Session.from_data(S, ensemble="precomputed",
+                             learning_rate=0.05).model.learning_rate == 0.05
+    assert Session.from_data(S, ensemble="iforest").model.learning_rate == 1e-2

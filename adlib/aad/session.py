@@ -102,6 +102,7 @@ class Session:
         else:
             ens = make_ensemble(ensemble, **(ensemble_params or {}))
         ens.fit(X)
+        aad_params = {**getattr(ens, "aad_defaults", {}), **aad_params}
         return cls(ens.transform(X), model=AAD(tau=tau, **aad_params), strategy=strategy,
                    batch_size=batch_size, budget=budget, seed=seed, ensemble=ens, X=X,
                    n_explore=n_explore)

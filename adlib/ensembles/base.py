@@ -28,6 +28,9 @@ class RegionEnsemble(BaseEstimator):
     """
 
     _normalizations = ("unit", "global", None)
+    #: AAD settings this ensemble works best with (measured; see DESIGN.md).
+    #: ``Session.from_data`` uses them unless the caller passes its own.
+    aad_defaults: dict = {}
 
     def fit(self, X, y=None):
         """Fit the members on ``X`` (``y`` is ignored: the ensemble is unsupervised)."""

@@ -25,9 +25,10 @@ local regions: every label moves every weight, and the AAD optimiser's
 defaults (tuned for tree regions: learning rate 0.01, 30 RMSProp steps) can
 swing a 4-member weight vector far enough after a few nominal labels to turn a
 good detector's weight negative. With ``detector_scores`` (4 detectors), a
-10x smaller step (``discover(..., learning_rate=0.001)``) or a 10x stronger
-prior (``prior_sigma2=0.05``) was more stable on the benchmarks (DESIGN.md
-has the numbers).
+10x smaller step (``learning_rate=0.001``) or a 10x stronger prior
+(``prior_sigma2=0.05``) was more stable on the benchmarks (DESIGN.md has the
+numbers), so this ensemble asks sessions for the smaller step by default
+(``aad_defaults``; a ``learning_rate=`` given to ``discover`` still wins).
 """
 
 from __future__ import annotations
@@ -102,6 +103,8 @@ class PrecomputedScores(RegionEnsemble):
     (standardised) columns: higher means more anomalous. A pandas DataFrame's
     column names are kept in ``feature_names_in_``.
     """
+
+    aad_defaults = {"learning_rate": 1e-3}
 
     def __init__(self, standardize=True, normalize="global", random_state=None):
         self.standardize = standardize
