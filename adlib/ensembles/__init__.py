@@ -8,14 +8,18 @@ and the chapters share one registry.
 """
 
 from .base import RegionEnsemble
+from .hstrees import HSTrees
 from .iforest import IsolationForestRegions
 from .loda import LODA
 from .multiview import MultiviewIForest
 from .precomputed import PrecomputedScores
+from .rsforest import RSForest
 
 ENSEMBLES = {
     "iforest": IsolationForestRegions,
     "multiview": MultiviewIForest,
+    "hstrees": HSTrees,
+    "rsforest": RSForest,
     "loda": LODA,
     "precomputed": PrecomputedScores,
 }
@@ -35,5 +39,5 @@ def make_ensemble(name, **params):
     return cls(**params)
 
 
-__all__ = ["ENSEMBLES", "LODA", "IsolationForestRegions", "MultiviewIForest",
-           "PrecomputedScores", "RegionEnsemble", "make_ensemble"]
+__all__ = ["ENSEMBLES", "HSTrees", "LODA", "IsolationForestRegions", "MultiviewIForest",
+           "PrecomputedScores", "RSForest", "RegionEnsemble", "make_ensemble"]
