@@ -100,7 +100,8 @@ def test_hand_checked_depth_one_trees():
                   random_state=0).fit(X)
     np.testing.assert_allclose(log.member_value_, [-np.log(1.5), np.log(2.0)])
 
-    rs = RSForest(n_trees=1, max_depth=1, max_samples=None, normalize=None, random_state=0).fit(X)
+    rs = RSForest(n_trees=1, max_depth=1, max_samples=None, node_value="linear",
+                  random_state=0).fit(X)
     # work space: quantiles 0 and 0.85 widened by 3 * std = 3 * sqrt(3) / 4
     np.testing.assert_allclose(rs.work_lower_, [[-3 * np.sqrt(3) / 4]])
     np.testing.assert_allclose(rs.work_upper_, [[0.85 + 3 * np.sqrt(3) / 4]])
@@ -110,6 +111,10 @@ def test_hand_checked_depth_one_trees():
     left = int((X[:, 0] <= thr).sum())
     np.testing.assert_array_equal(rs.member_size_, [left, 4 - left])
     np.testing.assert_allclose(rs.member_value_, [-left / 4 / r, -(4 - left) / 4 / (1 - r)])
+    rs_log = RSForest(n_trees=1, max_depth=1, max_samples=None, random_state=0).fit(X)
+    np.testing.assert_allclose(rs_log.member_value_,
+                               [-np.log(left / 4 + 1e-16) + np.log(r),
+                                -np.log((4 - left) / 4 + 1e-16) + np.log(1 - r)])
 
 
 @pytest.mark.parametrize("cls", ENSEMBLES)
@@ -132,7 +137,13 @@ def test_uniform_weights_reproduce_the_ensemble_score(cls, node_value, normalize
 def test_linear_scores_are_the_original_detectors(blobs):
     hs = HSTrees(random_state=0).fit(blobs)
     np.testing.assert_array_equal(hs.score_samples(blobs), -hs.hs_scores(blobs) / 256)
-    rs = RSForest(random_state=0).fit(blobs)
+    # the log value ranks by the geometric mean of the per-tree densities
+    log = HSTrees(node_value="log", random_state=0).fit(blobs)
+    cols = log.transform(blobs).indices.reshape(-1, 50)
+    dens = log.member_size_[cols] / 256 * 2.0 ** 8
+    np.testing.assert_allclose(log.score_samples(blobs), -np.log(dens + 2.0 ** 8 * 1e-16).sum(1),
+                               rtol=1e-12)
+    rs = RSForest(node_value="linear", random_state=0).fit(blobs)
     np.testing.assert_allclose(rs.score_samples(blobs), -50 * rs.densities(blobs), rtol=1e-12)
 
 

@@ -100,7 +100,7 @@ def test_bad_inputs_are_named(blobs):
         IsolationForestRegions().fit(blobs[:, 0])
     with pytest.raises(ValueError, match="normalize='l1' is not supported"):
         IsolationForestRegions(normalize="l1").fit(blobs)
-    with pytest.raises(ValueError, match="unknown ensemble .forest.; choose one of: iforest"):
+    with pytest.raises(ValueError, match="unknown ensemble .forest.; choose one of: hstrees, iforest, loda"):
         make_ensemble("forest")
 
 
