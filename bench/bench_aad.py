@@ -1,12 +1,12 @@
-"""Benchmark: one Isolation-Forest AAD run per dataset, timed step by step.
+"""Benchmark: one AAD run per (ensemble, dataset), timed step by step.
 
 Measures, for each (dataset, budget): anomalies found, wall seconds for the
 whole run (forest fit and feature transform included), seconds per feedback
 step (answer -> weight update -> re-score every instance), and peak memory.
 Appends a dated table to bench/RESULTS.md. Not part of `make test`.
 
-    python bench/bench_aad.py                  # the default cases
-    python bench/bench_aad.py --seed 3 --no-write
+    python bench/bench_aad.py                          # every ensemble, the default cases
+    python bench/bench_aad.py --ensembles iforest --seed 3 --no-write
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from adlib.datasets import load_dataset
 from adlib.feedback import Oracle
 
 CASES = [("ann_thyroid_1v3", 300), ("shuttle_1v23567", 1500)]
+ENSEMBLES = ("iforest", "hstrees", "rsforest", "loda")
 RESULTS = Path(__file__).with_name("RESULTS.md")
 
 
@@ -43,14 +44,15 @@ def machine() -> str:
     return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}"
 
 
-def run_case(name: str, budget: int, seed: int, trace_memory: bool = False) -> dict:
+def run_case(name: str, budget: int, seed: int, trace_memory: bool = False,
+             ensemble: str = "iforest") -> dict:
     """One session; with ``trace_memory`` only the peak of traced allocations is
     meaningful (tracemalloc slows numpy down), so timings come from an untraced run."""
     data = load_dataset(name)
     if trace_memory:
         tracemalloc.start()
     t0 = time.perf_counter()
-    session = Session.from_data(data.X, ensemble="iforest", seed=seed, budget=budget)
+    session = Session.from_data(data.X, ensemble=ensemble, seed=seed, budget=budget)
     t_fit = time.perf_counter() - t0
     oracle = Oracle(data.y)
     steps = []
@@ -69,7 +71,7 @@ def run_case(name: str, budget: int, seed: int, trace_memory: bool = False) -> d
         tracemalloc.stop()
     steps = np.array(steps)
     return dict(
-        dataset=name, rows=data.n_samples, budget=budget, seed=seed,
+        ensemble=ensemble, dataset=name, rows=data.n_samples, budget=budget, seed=seed,
         found=session.n_found, anomalies=data.n_anomalies,
         baseline=int(baseline_curve(session.initial_scores, data.y, budget)[-1]),
         members=session.features.shape[1], fit_s=t_fit, wall_s=wall,
@@ -82,20 +84,24 @@ def run_case(name: str, budget: int, seed: int, trace_memory: bool = False) -> d
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--ensembles", default=",".join(ENSEMBLES),
+                        help="comma-separated registry names")
     parser.add_argument("--no-write", action="store_true", help="print only")
     args = parser.parse_args()
     rows = []
-    for name, budget in CASES:
-        row = run_case(name, budget, args.seed)
-        row["peak_mb"] = run_case(name, budget, args.seed, trace_memory=True)["peak_mb"]
-        rows.append(row)
+    for ensemble in args.ensembles.split(","):
+        for name, budget in CASES:
+            row = run_case(name, budget, args.seed, ensemble=ensemble)
+            row["peak_mb"] = run_case(name, budget, args.seed, trace_memory=True,
+                                      ensemble=ensemble)["peak_mb"]
+            rows.append(row)
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    header = ("| dataset | rows | budget | found (of) | baseline | members | fit s | wall s "
+    header = ("| ensemble | dataset | rows | budget | found (of) | baseline | members | fit s | wall s "
               "| step ms mean | median | p95 | last 100 | peak traced MB |")
-    lines = [header, "|" + "---|" * 13]
+    lines = [header, "|" + "---|" * 14]
     for r in rows:
         lines.append(
-            f"| {r['dataset']} | {r['rows']} | {r['budget']} | {r['found']} ({r['anomalies']}) "
+            f"| {r['ensemble']} | {r['dataset']} | {r['rows']} | {r['budget']} | {r['found']} ({r['anomalies']}) "
             f"| {r['baseline']} | {r['members']} | {r['fit_s']:.2f} | {r['wall_s']:.1f} "
             f"| {r['step_ms_mean']:.2f} | {r['step_ms_median']:.2f} | {r['step_ms_p95']:.2f} "
             f"| {r['step_ms_last100']:.2f} | {r['peak_mb']:.0f} |")
@@ -103,7 +109,8 @@ def main() -> None:
     block = "\n".join([
         f"### bench_aad.py, {when}",
         "",
-        f"Machine: {machine()}. IForest AAD, 100 trees x 256 samples, tau 0.03, greedy top-1, "
+        f"Machine: {machine()}. AAD with each ensemble's defaults (IForest: 100 trees x 256 "
+        "samples), tau 0.03, greedy top-1, "
         f"seed {args.seed}. Step = answer -> weight update -> re-score all rows. "
         "Timings from an untraced run; peak traced MB (numpy + Python allocations) "
         "from a second run under tracemalloc. "
