@@ -10,6 +10,27 @@ from sklearn.utils.validation import check_is_fitted
 from .._validation import check_features
 
 
+def index_dtype(*sizes: int):
+    """int32 when every size fits (scoring is a memory-bound sparse product), else int64."""
+    return np.int32 if max(sizes) < np.iinfo(np.int32).max else np.int64
+
+
+def fixed_width_csr(values: np.ndarray, n_columns: int, columns=None) -> sp.csr_matrix:
+    """CSR matrix with the same number ``k`` of entries in every row.
+
+    ``values`` is ``(n, k)``; ``columns`` (``(n, k)``, increasing along each row)
+    says where they go, or ``None`` for a dense block (``k == n_columns``):
+    one leaf per tree, or one value per projection / detector.
+    """
+    n, k = values.shape
+    itype = index_dtype(n * k, n_columns)
+    if columns is None:
+        columns = np.broadcast_to(np.arange(k, dtype=itype), (n, k))
+    indptr = np.arange(0, n * k + 1, k, dtype=itype)
+    return sp.csr_matrix((values.ravel(), np.asarray(columns, dtype=itype).ravel(), indptr),
+                         shape=(n, n_columns))
+
+
 class RegionEnsemble(BaseEstimator):
     """An unsupervised ensemble whose members give each instance a score.
 

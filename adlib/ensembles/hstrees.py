@@ -66,7 +66,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
 from .._validation import check_features
-from .base import RegionEnsemble
+from .base import RegionEnsemble, fixed_width_csr, index_dtype
 
 LOG_EPS = 1e-16  # the original AAD code's guard for empty leaves: log(mass / n + 1e-16)
 MAX_DEPTH_LIMIT = 20
@@ -190,18 +190,14 @@ class RandomSplitForest(RegionEnsemble):
         """Member column of the leaf each row reaches in each tree, ``(n, n_trees)``."""
         T, D = self.feature_.shape[0], int(self.max_depth)
         L = 2 ** D
-        itype = np.int32 if max(T * L, X.shape[0] * T) < np.iinfo(np.int32).max else np.int64
-        cols = np.empty((X.shape[0], T), dtype=itype)
+        cols = np.empty((X.shape[0], T), dtype=index_dtype(T * L, X.shape[0] * T))
         for t in range(T):
             cols[:, t] = _descend(X, self.feature_[t], self.threshold_[t], D) + (t * L - (L - 1))
         return cols
 
     def _member_values(self, X) -> sp.csr_matrix:
         cols = self._leaf_columns(X)
-        n, T = cols.shape
-        indptr = np.arange(0, n * T + 1, T, dtype=cols.dtype)
-        data = self.member_value_[cols].ravel()
-        return sp.csr_matrix((data, cols.ravel(), indptr), shape=(n, self._n_members()))
+        return fixed_width_csr(self.member_value_[cols], self._n_members(), cols)
 
     def apply(self, X) -> np.ndarray:
         """Leaf reached by each row in each tree, ``(n, n_trees)``: node indices in the tree layout."""

@@ -27,7 +27,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.ensemble import IsolationForest
 
-from .base import RegionEnsemble
+from .base import RegionEnsemble, fixed_width_csr, index_dtype
 
 EULER_GAMMA = 0.5772156649015329
 
@@ -165,14 +165,10 @@ class IsolationForestRegions(RegionEnsemble):
         n, T = X32.shape[0], len(self.trees_)
         m = self._n_members()
         if self.leaves_only:
-            # int32 indices where they fit: the scoring matvec is memory-bound
-            itype = np.int32 if max(m, n * T) < np.iinfo(np.int32).max else np.int64
-            cols = np.empty((n, T), dtype=itype)
+            cols = np.empty((n, T), dtype=index_dtype(m, n * T))
             for t, tree in enumerate(self.trees_):
                 cols[:, t] = self.node_column_[t][tree.apply(X32)]
-            data = self.member_value_[cols].ravel()
-            indptr = np.arange(0, n * T + 1, T, dtype=itype)
-            return sp.csr_matrix((data, cols.ravel(), indptr), shape=(n, m))
+            return fixed_width_csr(self.member_value_[cols], m, cols)
         rows, cols = [], []
         for t, tree in enumerate(self.trees_):
             path = tree.decision_path(X32).tocoo()

@@ -42,7 +42,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
 from .._validation import check_features
-from .base import RegionEnsemble
+from .base import RegionEnsemble, fixed_width_csr
 
 
 def max_histogram_bins(n: int) -> int:
@@ -250,11 +250,7 @@ class LODA(RegionEnsemble):
 
     def _member_values(self, X) -> sp.csr_matrix:
         V = -self.log_densities(X)
-        n, k = V.shape
-        itype = np.int32 if n * k < np.iinfo(np.int32).max else np.int64
-        indices = np.tile(np.arange(k, dtype=itype), n)
-        indptr = np.arange(0, n * k + 1, k, dtype=itype)
-        return sp.csr_matrix((V.ravel(), indices, indptr), shape=(n, k))
+        return fixed_width_csr(V, V.shape[1])
 
     def score_samples(self, X) -> np.ndarray:
         """LODA score: mean of ``-log p_j(w_j . x)`` over projections (higher = more anomalous)."""

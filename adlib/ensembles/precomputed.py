@@ -41,7 +41,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from .._validation import check_features
 from ..datasets import Dataset, load_csv
-from .base import RegionEnsemble
+from .base import RegionEnsemble, fixed_width_csr
 from .loda import LODA
 
 DETECTORS = ("lof", "iforest", "ocsvm", "loda")
@@ -146,11 +146,7 @@ class PrecomputedScores(RegionEnsemble):
 
     def _member_values(self, S) -> sp.csr_matrix:
         V = self._standardized(S)
-        n, m = V.shape
-        itype = np.int32 if n * m < np.iinfo(np.int32).max else np.int64
-        indices = np.tile(np.arange(m, dtype=itype), n)
-        indptr = np.arange(0, n * m + 1, m, dtype=itype)
-        return sp.csr_matrix((V.ravel(), indices, indptr), shape=(n, m))
+        return fixed_width_csr(V, V.shape[1])
 
     def score_samples(self, S) -> np.ndarray:
         """Mean of the (standardised) score columns: higher = more anomalous."""
