@@ -1,0 +1,9 @@
+"""Descriptions of anomalies: readable rules over the ensembles' regions.
+
+``rules`` holds the rule framework; compact descriptions (integer programming)
+and Bayesian Rule Sets build on it.
+"""
+
+from .rules import Predicate, Rule, RuleSet
+
+__all__ = ["Predicate", "Rule", "RuleSet"]
