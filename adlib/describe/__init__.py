@@ -4,6 +4,7 @@
 and Bayesian Rule Sets build on it.
 """
 
+from .compact import CompactDescription, compact_description
 from .rules import Predicate, Rule, RuleSet
 
-__all__ = ["Predicate", "Rule", "RuleSet"]
+__all__ = ["CompactDescription", "Predicate", "Rule", "RuleSet", "compact_description"]
