@@ -19,6 +19,7 @@ NOMINAL_COLOR = "#4c72b0"
 ANOMALY_COLOR = "#dd3333"
 AAD_COLOR = "#2a9d3f"
 BASELINE_COLOR = "#555555"
+PALETTE = (AAD_COLOR, "#e07b00", "#7b3fb5", "#1f77b4", "#8c564b", "#d62728")
 
 
 def figure_dir() -> Path:
@@ -60,6 +61,23 @@ def plot_dataset(X, y, ax=None, title=None, feature_names=("x", "y")):
     return fig
 
 
+def _mean_curve(ax, curves, color, label, ls="-", lw=1.5, spread="std", alpha=0.15):
+    """Plot the mean of ``(n_runs, budget)`` curves, shaded by their spread; return the mean.
+
+    ``spread``: ``"std"`` (mean +/- one standard deviation), ``"range"`` (min to
+    max) or ``None`` (no band). A single run gets no band.
+    """
+    arr = np.atleast_2d(np.asarray(curves, dtype=float))
+    x = np.arange(1, arr.shape[1] + 1)
+    mean = arr.mean(axis=0)
+    ax.plot(x, mean, ls=ls, lw=lw, color=color, label=label and f"{label} ({mean[-1]:.1f})")
+    if spread and arr.shape[0] > 1:
+        lo, hi = ((mean - arr.std(axis=0), mean + arr.std(axis=0)) if spread == "std"
+                  else (arr.min(axis=0), arr.max(axis=0)))
+        ax.fill_between(x, lo, hi, color=color, alpha=alpha, lw=0)
+    return mean
+
+
 def plot_discovery_curves(curves: dict, n_anomalies=None, ax=None, title=None, spread="std"):
     """Anomalies found vs. queries, one line per entry of ``curves``.
 
@@ -68,19 +86,10 @@ def plot_discovery_curves(curves: dict, n_anomalies=None, ax=None, title=None, s
     ``"range"`` = min to max). Keys containing "baseline" are dashed.
     """
     fig, ax = _axes(ax, figsize=(6, 4))
-    colors = [AAD_COLOR, "#e07b00", "#7b3fb5", "#1f77b4", "#8c564b"]
     for i, (label, curve) in enumerate(curves.items()):
-        arr = np.atleast_2d(np.asarray(curve, dtype=float))
-        x = np.arange(1, arr.shape[1] + 1)
-        mean = arr.mean(axis=0)
         is_base = "baseline" in label.lower()
-        color = BASELINE_COLOR if is_base else colors[i % len(colors)]
-        ax.plot(x, mean, ls="--" if is_base else "-", color=color,
-                label=f"{label} ({mean[-1]:.1f})")
-        if arr.shape[0] > 1:
-            lo, hi = ((mean - arr.std(axis=0), mean + arr.std(axis=0)) if spread == "std"
-                      else (arr.min(axis=0), arr.max(axis=0)))
-            ax.fill_between(x, lo, hi, color=color, alpha=0.15, lw=0)
+        _mean_curve(ax, curve, BASELINE_COLOR if is_base else PALETTE[i % len(PALETTE)], label,
+                    ls="--" if is_base else "-", spread=spread)
     if n_anomalies is not None:
         ax.axhline(n_anomalies, color="#999999", lw=0.8, ls=":")
     ax.set_xlabel("queries (budget spent)")
@@ -206,7 +215,6 @@ def plot_discovery_panels(table, panel="dataset", hue="ensemble", ncols=4, basel
     hues = list(dict.fromkeys(table[hue]))
     nrows = -(-len(panels) // ncols)
     fig, axes = plt.subplots(nrows, ncols, figsize=(4.2 * ncols, 3.4 * nrows), squeeze=False)
-    palette = [AAD_COLOR, "#e07b00", "#7b3fb5", "#1f77b4", "#8c564b", "#d62728"]
     for ax in axes.flat[len(panels):]:
         ax.set_visible(False)
     for ax, p in zip(axes.flat, panels, strict=False):
@@ -215,17 +223,13 @@ def plot_discovery_panels(table, panel="dataset", hue="ensemble", ncols=4, basel
             g = sub[sub[hue] == h]
             if g.empty:
                 continue
-            color = palette[i % len(palette)]
-            found = np.stack(g["found"].to_list()).astype(float)
-            x = np.arange(1, found.shape[1] + 1)
-            mean, sd = found.mean(axis=0), found.std(axis=0)
-            ax.plot(x, mean, color=color, lw=1.5, label=f"{h} ({mean[-1]:.1f})")
-            ax.fill_between(x, mean - sd, mean + sd, color=color, alpha=0.12, lw=0)
+            color = PALETTE[i % len(PALETTE)]
+            _mean_curve(ax, np.stack(g["found"].to_list()), color, h, alpha=0.12)
             if baseline_of is None or baseline_of == h:
-                base = np.stack(g["baseline"].to_list()).astype(float).mean(axis=0)
-                ax.plot(x, base, color=BASELINE_COLOR if baseline_of else color, lw=1,
-                        ls="--", label=f"{h} baseline ({base[-1]:.1f})" if baseline_of
-                        else None)
+                _mean_curve(ax, np.stack(g["baseline"].to_list()),
+                            BASELINE_COLOR if baseline_of else color,
+                            f"{h} baseline" if baseline_of else None, ls="--", lw=1,
+                            spread=None)
         ax.axhline(sub.n_anomalies.iloc[0], color="#999999", lw=0.8, ls=":")
         ax.set_title(str(p), fontsize=10)
         ax.set_xlabel("queries")

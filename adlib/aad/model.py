@@ -79,7 +79,7 @@ class AAD:
         (RMSProp, decay 0.9; stops after ``max_iter`` steps, or when the
         best loss has not improved for ``patience`` steps, or changes by less
         than ``tol``). Measured on toy2, abalone, ann_thyroid_1v3 and yeast
-        (10 reruns each, see the README's design notes).
+        (10 reruns each, see DESIGN.md).
     """
 
     def __init__(self, tau=0.03, Ca=1.0, Cn=1.0, Cx=1.0, prior_sigma2=0.5,

@@ -97,11 +97,10 @@ class Session:
     def from_data(cls, X, ensemble="iforest", seed=0, tau=0.03, strategy="top", batch_size=1,
                   budget=None, ensemble_params=None, n_explore=10, **aad_params) -> Session:
         """Fit an ensemble on ``X`` (seeded) and open a session on its region features."""
-        if isinstance(ensemble, str):
-            ens = make_ensemble(ensemble, **{"random_state": seed, **(ensemble_params or {})})
-        else:
-            ens = make_ensemble(ensemble, **(ensemble_params or {}))
-        ens.fit(X)
+        params = dict(ensemble_params or {})
+        if isinstance(ensemble, str):  # a name gets the session's seed; an object keeps its own
+            params = {"random_state": seed, **params}
+        ens = make_ensemble(ensemble, **params).fit(X)
         aad_params = {**getattr(ens, "aad_defaults", {}), **aad_params}
         return cls(ens.transform(X), model=AAD(tau=tau, **aad_params), strategy=strategy,
                    batch_size=batch_size, budget=budget, seed=seed, ensemble=ens, X=X,
