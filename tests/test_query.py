@@ -1,10 +1,19 @@
-"""Query strategies: greedy top-k, random among the top, euclidean-diverse batches."""
+"""Query strategies: greedy top-k, random among the top, euclidean- and description-diverse."""
+
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
+import scipy.sparse as sp
 
 from adlib.aad import Session, discover
-from adlib.aad.query import EuclideanDiverseStrategy, make_strategy, top_k
+from adlib.aad.query import (
+    DescriptionDiverseStrategy,
+    EuclideanDiverseStrategy,
+    diverse_by_membership,
+    make_strategy,
+    top_k,
+)
 from adlib.datasets import make_toy
 
 
@@ -56,7 +65,7 @@ def test_euclidean_needs_data():
         EuclideanDiverseStrategy().select(FakeSession(np.arange(5.0)), 2)
 
 
-@pytest.mark.parametrize("strategy", ["top", "random_top", "euclidean"])
+@pytest.mark.parametrize("strategy", ["top", "random_top", "euclidean", "description"])
 def test_every_strategy_runs_a_batched_session(strategy):
     toy = make_toy(seed=0)
     r = discover(toy.X, toy.y, budget=12, strategy=strategy, batch_size=3, n_explore=10, seed=0)
@@ -70,5 +79,61 @@ def test_strategy_object_and_bad_names():
     assert len(s.next_queries()) == 2
     with pytest.raises(ValueError, match="n_explore=0 must be at least 1"):
         make_strategy("random_top", n_explore=0)
-    with pytest.raises(ValueError, match="choose one of: euclidean, random_top, top"):
+    with pytest.raises(ValueError, match="choose one of: description, euclidean, random_top, top"):
         make_strategy("diverse")
+    with pytest.raises(ValueError, match="n_top=0 must be at least 1"):
+        make_strategy("description", n_top=0)
+
+
+def test_diverse_by_membership_takes_the_least_shared_rows():
+    M = np.array([[1, 1, 0, 0], [1, 1, 0, 0], [0, 1, 1, 0], [0, 0, 1, 1], [0, 0, 0, 1]], bool)
+    assert diverse_by_membership(M, 1).tolist() == [0]
+    assert diverse_by_membership(M, 2).tolist() == [0, 3]   # first row sharing nothing
+    assert diverse_by_membership(M, 3).tolist() == [0, 3, 4]   # overlap 2, against 3 for 1, 2
+    assert diverse_by_membership(M, 9).size == 5
+
+
+def _description_session(seed=0):
+    """Five ranked instances; 0-2 share regions {0, 1}, 3 lies in {2, 3}, 4 in {0, 2}."""
+    rows = [[0, 1], [0, 1], [0, 1], [2, 3], [0, 2]]
+    Z = sp.lil_matrix((6, 4))
+    for i, cols in enumerate(rows):
+        Z[i, cols] = 1.0
+    Z[5, 3] = 1.0
+    s = FakeSession(np.array([6, 5, 4, 3, 2, 1.0]), seed=seed)
+    s.features = Z.tocsr()
+    s.model = SimpleNamespace(w_=np.ones(4))
+    s.ensemble = None
+    return s
+
+
+def test_description_strategy_prefers_non_overlapping_descriptions():
+    s = _description_session()
+    strat = DescriptionDiverseStrategy(n_explore=5, n_top=2)
+    M = strat.description_membership(s, np.arange(5))
+    assert M.shape[0] == 5 and M.any(axis=1).all()      # the description covers the pool
+    batch = strat.select(s, 2)
+    assert batch.tolist() == [0, 3]                      # not 1: it shares 0's regions
+    assert make_strategy("top").select(s, 2).tolist() == [0, 1]
+    assert strat.select(_description_session(), 2).tolist() == batch.tolist()   # deterministic
+    assert strat.select(s, 1).tolist() == [0]
+
+
+def test_description_strategy_returns_k_distinct_available_instances():
+    toy = make_toy(seed=0)
+    s = Session.from_data(toy.X, strategy="description", batch_size=4, n_explore=12, seed=1)
+    s.labels[s.scores.argmax()] = 0                      # the top instance is labeled already
+    batch = s.next_queries()
+    assert len(batch) == 4 and len(set(batch.tolist())) == 4
+    assert s.available[batch].sum() == 0                 # pending now, so no longer available
+    assert s.scores.argmax() not in batch
+    pool = top_k(s.scores, (s.labels == -1), 12)
+    assert set(batch.tolist()) <= set(pool.tolist())
+
+
+def test_description_strategy_in_discover():
+    toy = make_toy(seed=0)
+    r = discover(toy.X, toy.y, budget=12, strategy="description", batch_size=3, seed=0)
+    again = discover(toy.X, toy.y, budget=12, strategy="description", batch_size=3, seed=0)
+    assert len(set(r.queried.tolist())) == 12
+    assert r.queried.tolist() == again.queried.tolist()

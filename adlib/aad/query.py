@@ -4,7 +4,8 @@ A strategy is an object with ``select(session, k) -> indices``. It reads what
 it needs from the session: ``session.scores`` (current anomaly scores, higher
 = more anomalous), ``session.available`` (instances not yet labeled or
 skipped), ``session.rng`` (seeded), ``session.X`` (the data, for diversity)
-and, for the description-diverse strategy to come, the ensemble and weights.
+and, for the description-diverse strategy, the region features
+(``session.features``), weights (``session.model.w_``) and ensemble.
 Strategies are made by name with :func:`make_strategy`:
 
 ``"top"``
@@ -16,6 +17,10 @@ Strategies are made by name with :func:`make_strategy`:
     diverse batches (BAL-E): start from the top instance, then repeatedly add
     the candidate among the top ``n_explore`` with the largest mean Euclidean
     distance to those already chosen (Das et al. 2019).
+``"description"``
+    description-diverse batches (BAL-D): among the top ``n_explore``, the
+    instances whose compact descriptions (the regions of the ensemble that
+    contain them) overlap least (Das et al. 2019).
 """
 
 from __future__ import annotations
@@ -108,7 +113,75 @@ class EuclideanDiverseStrategy(QueryStrategy):
         return pool[chosen]
 
 
-STRATEGIES = {cls.name: cls for cls in (TopStrategy, RandomTopStrategy, EuclideanDiverseStrategy)}
+class DescriptionDiverseStrategy(QueryStrategy):
+    """BAL-D: a batch whose compact descriptions overlap least (Das et al. 2019).
+
+    1. The pool: the top ``n_explore`` unlabeled instances.
+    2. Their candidate regions: each pool instance's ``n_top`` members with the
+       largest contribution ``w_j * z_ij`` to its current score.
+    3. The pool's compact description: the smallest-volume set of those regions
+       that contains every pool instance (integer programme, GLPK), as the
+       original's ``QueryTopDiverseSubspace`` (volume as the cost; one per
+       region when the ensemble has no boxes).
+    4. Greedy: start from the top instance, then repeatedly take the pool
+       instance whose description regions are shared least with those of the
+       instances already chosen (ties: the higher-ranked one).
+
+    Reads ``session.features`` and ``session.model.w_``; the volumes need
+    ``session.ensemble`` (with region boxes) and ``session.X``.
+    """
+
+    name = "description"
+
+    def __init__(self, n_explore: int = 10, n_top: int = 5):
+        super().__init__(n_explore)
+        if n_top < 1:
+            raise ValueError(f"n_top={n_top} must be at least 1")
+        self.n_top = int(n_top)
+
+    def select(self, session, k: int) -> np.ndarray:
+        pool = top_k(session.scores, session.available, max(k, self.n_explore))
+        if pool.size <= 1 or k <= 1:
+            return pool[:k]
+        M = self.description_membership(session, pool)
+        return pool[diverse_by_membership(M, k)]
+
+    def description_membership(self, session, pool) -> np.ndarray:
+        """Boolean ``(len(pool), n_regions)``: pool instance lies in a compact-description region."""
+        from ..describe.compact import min_cost_cover
+        from ..describe.regions import membership, region_volumes, top_regions
+
+        cand = top_regions(session.features, session.model.w_, pool, self.n_top)
+        A = membership(session.features, pool, cand)
+        chosen, _ = min_cost_cover(A, region_volumes(session, cand), time_limit_s=10.0)
+        return A[:, chosen]
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(n_explore={self.n_explore}, n_top={self.n_top})"
+
+
+def diverse_by_membership(M, k: int) -> np.ndarray:
+    """Greedy batch of ``k`` rows of a boolean membership matrix with the least shared columns.
+
+    Rows are in rank order; the first row is taken first, then each step takes
+    the row with the smallest overlap ``M[i] . (sum of chosen rows)`` (first
+    such row on ties).
+    """
+    M = np.asarray(M, dtype=float)
+    used = np.zeros(M.shape[1])
+    chosen: list[int] = []
+    left = np.ones(M.shape[0], dtype=bool)
+    for _ in range(min(k, M.shape[0])):
+        overlap = np.where(left, M @ used, np.inf)
+        i = int(np.argmin(overlap))
+        chosen.append(i)
+        left[i] = False
+        used += M[i]
+    return np.array(chosen, dtype=np.int64)
+
+
+STRATEGIES = {cls.name: cls for cls in (TopStrategy, RandomTopStrategy, EuclideanDiverseStrategy,
+                                        DescriptionDiverseStrategy)}
 
 
 def make_strategy(name="top", **params) -> QueryStrategy:

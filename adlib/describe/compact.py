@@ -43,6 +43,33 @@ def box_membership(lower, upper, X) -> np.ndarray:
     return np.all((X > np.asarray(lower)[None]) & (X <= np.asarray(upper)[None]), axis=2)
 
 
+def min_cost_cover(A, cost, time_limit_s=20.0) -> tuple[np.ndarray, str]:
+    """Cheapest set of columns of boolean ``A`` (rows: items) such that every row is covered.
+
+    ``min cost . s  s.t.  A s >= 1, s binary``, solved by GLPK (quiet, time-limited).
+    Every row must have at least one True. Returns the chosen column indices
+    and GLPK's status (``"optimal"``, or ``"feasible"`` when the time limit hit).
+    """
+    import cvxopt
+    from cvxopt import glpk
+
+    A = np.asarray(A, dtype=bool)
+    cost = np.asarray(cost, dtype=float).ravel()
+    if A.ndim != 2 or A.shape[1] != cost.size:
+        raise ValueError(f"A has shape {A.shape} for {cost.size} costs")
+    if A.shape[0] == 0:
+        return np.array([], dtype=int), "nothing to cover"
+    if not A.any(axis=1).all():
+        raise ValueError("some rows are in no column: they cannot be covered")
+    glpk.options["msg_lev"] = "GLP_MSG_OFF"
+    status, z = glpk.ilp(cvxopt.matrix(cost), cvxopt.matrix(-A.astype(float)),
+                         cvxopt.matrix(-np.ones(A.shape[0])), B=set(range(cost.size)),
+                         options={"msg_lev": "GLP_MSG_OFF", "tm_lim": int(time_limit_s * 1000)})
+    if z is None:
+        raise RuntimeError(f"GLPK returned no solution (status {status!r})")
+    return np.flatnonzero(np.asarray(z).ravel() > 0.5), status
+
+
 @dataclass
 class CompactDescription:
     """The chosen regions, as indices into the candidates and as a readable rule set."""
@@ -65,9 +92,6 @@ def compact_description(lower, upper, X, labeled, labels, *, min_precision=0.4,
     ``labeled``/``labels`` the answered instances (1 = anomaly). Anomalies that
     no admissible candidate contains are reported in ``uncovered``.
     """
-    import cvxopt
-    from cvxopt import glpk
-
     lower, upper = np.asarray(lower, float), np.asarray(upper, float)
     labeled = np.asarray(labeled, dtype=int)
     labels = np.asarray(labels, dtype=int)
@@ -96,13 +120,8 @@ def compact_description(lower, upper, X, labeled, labels, *, min_precision=0.4,
     volume = box_volumes(lower[cand], upper[cand], X)
     bounded = (np.isfinite(lower[cand]) | np.isfinite(upper[cand])).sum(axis=1)
     cost = volume + complexity_weight * bounded + nominal_weight * volume * n_nom[cand]
-    A = in_anom[covered][:, cand].astype(float)                   # cover each coverable anomaly
-    glpk.options["msg_lev"] = "GLP_MSG_OFF"
-    status, z = glpk.ilp(cvxopt.matrix(cost), cvxopt.matrix(-A), cvxopt.matrix(-np.ones(len(A))),
-                         B=set(range(cand.size)),
-                         options={"msg_lev": "GLP_MSG_OFF", "tm_lim": int(time_limit_s * 1000)})
-    if z is None:
-        raise RuntimeError(f"GLPK returned no solution (status {status!r})")
-    chosen = cand[np.flatnonzero(np.asarray(z).ravel() > 0.5)]
+    A = in_anom[covered][:, cand]                                 # cover each coverable anomaly
+    picked, status = min_cost_cover(A, cost, time_limit_s=time_limit_s)
+    chosen = cand[picked]
     rules = RuleSet(tuple(Rule.from_box(lower[k], upper[k]) for k in chosen))
     return CompactDescription(chosen, rules, status, uncovered)
