@@ -17,6 +17,9 @@ give the same weights and the same next query.
 
 from __future__ import annotations
 
+import copy
+import hashlib
+
 import numpy as np
 import scipy.sparse as sp
 
@@ -27,6 +30,10 @@ from .query import make_strategy
 UNLABELED = -1
 
 _LABEL_WORDS = {"anomaly": 1, "anomalous": 1, "nominal": 0, "normal": 0}
+
+
+class ReplayError(ValueError):
+    """Stored answers do not fit this session (another model, data or library version)."""
 
 
 def as_label(label) -> int:
@@ -92,6 +99,14 @@ class Session:
         self.initial_weights = self.model.w_.copy()
         self.scores = self.model.scores(self.features)
         self.initial_scores = self.scores.copy()
+        # The record of what was done (answers, skips, pretrain), in order: undo
+        # and resume replay it. ``recorder(event)``, if set (a LabelStore), gets
+        # each event after it is validated and BEFORE the session changes.
+        self.events: list[dict] = []
+        self.recorder = None
+        self.store = None  # the LabelStore recording this session, if any
+        self.build_params: dict = {}  # how from_data built it (for fingerprints)
+        self._strategy0 = copy.deepcopy(self.strategy)
 
     @classmethod
     def from_data(cls, X, ensemble="iforest", seed=0, tau=0.03, strategy="top", batch_size=1,
@@ -102,9 +117,26 @@ class Session:
             params = {"random_state": seed, **params}
         ens = make_ensemble(ensemble, **params).fit(X)
         aad_params = {**getattr(ens, "aad_defaults", {}), **aad_params}
-        return cls(ens.transform(X), model=AAD(tau=tau, **aad_params), strategy=strategy,
-                   batch_size=batch_size, budget=budget, seed=seed, ensemble=ens, X=X,
-                   n_explore=n_explore)
+        session = cls(ens.transform(X), model=AAD(tau=tau, **aad_params), strategy=strategy,
+                      batch_size=batch_size, budget=budget, seed=seed, ensemble=ens, X=X,
+                      n_explore=n_explore)
+        session.build_params = {
+            "ensemble": ensemble if isinstance(ensemble, str) else type(ensemble).__name__,
+            "ensemble_params": {k: params[k] for k in sorted(params)}}
+        return session
+
+    @classmethod
+    def open(cls, store_path, X, info=None, **params) -> Session:
+        """Open a session on ``X`` recorded in the label store at ``store_path``, or resume it.
+
+        A new file gets a header with the session's fingerprint; an existing one
+        is checked against it and its answers are replayed (same weights, same
+        next query as if never interrupted). ``params`` go to :meth:`from_data`.
+        See :mod:`adlib.feedback.labelstore`.
+        """
+        from ..feedback.labelstore import open_session
+
+        return open_session(store_path, X, info=info, **params)
 
     # -- state -------------------------------------------------------------
     @property
@@ -162,6 +194,7 @@ class Session:
         if index not in self.pending:
             raise ValueError(f"instance {index} is not a pending query (pending: {self.pending}); "
                              "call next_queries() and answer one of those")
+        self._log({"type": "answer", "index": index, "label": label})
         self.pending.remove(index)
         self.labels[index] = label
         self.queried.append(index)
@@ -175,6 +208,7 @@ class Session:
         index = int(index)
         if index not in self.pending:
             raise ValueError(f"instance {index} is not a pending query (pending: {self.pending})")
+        self._log({"type": "skip", "index": index})
         self.pending.remove(index)
         self.skipped[index] = True
         if not self.pending and self.queried:
@@ -200,11 +234,116 @@ class Session:
             raise IndexError(f"pretrain index out of range for {self.n_instances} instances")
         if np.unique(idx).size != idx.size:
             raise ValueError("pretrain indices contain duplicates; give each instance once")
+        self._log({"type": "pretrain", "indices": [int(i) for i in idx], "labels": labs,
+                   "passes": None if passes is None else int(passes)})
         self.labels[idx] = labs
         self.pretrained.extend(int(i) for i in idx)
         for _ in range(min(20, idx.size) if passes is None else int(passes)):
             self._update_weights()
         return self
+
+    # -- record, undo, replay ---------------------------------------------
+    def _log(self, event: dict) -> None:
+        """Hand a validated event to the recorder first (it may raise: nothing changed), then keep it."""
+        if self.recorder is not None:
+            self.recorder(dict(event))
+        self.events.append(event)
+
+    def undo(self) -> dict:
+        """Take back the last answer, skip or pretrain; returns that event.
+
+        Implemented by replaying every earlier event on a reset session: the
+        model and the strategy are seeded, so the state (weights, scores, next
+        query) is exactly what it was before the undone event.
+        """
+        if not self.events:
+            raise ValueError("nothing to undo: no answer, skip or pretrain has been given yet")
+        if self.recorder is not None:
+            self.recorder({"type": "undo"})
+        last = self.events[-1]
+        self.replay(self.events[:-1])
+        return last
+
+    def reset(self) -> Session:
+        """Back to the state before any event: uniform weights, nothing asked or labeled."""
+        self.model.init(self.features.shape[1])
+        self.strategy = copy.deepcopy(self._strategy0)
+        self.rng = np.random.default_rng(self.seed)
+        self.labels[:] = UNLABELED
+        self.skipped[:] = False
+        self.queried, self.answers, self.found = [], [], []
+        self.pending, self.pretrained, self.events = [], [], []
+        self.scores = self.initial_scores.copy()
+        return self
+
+    def replay(self, events) -> Session:
+        """Reset, then apply ``events`` (dicts as in :attr:`events`; ``undo`` entries allowed).
+
+        Each stored answer must be the query this session asks at that point
+        (it is, when the data and parameters are the same); otherwise a
+        :class:`ReplayError` says where the two diverged. The recorder is not
+        called: the events are already recorded.
+        """
+        effective = resolve_undos(events)
+        recorder, self.recorder = self.recorder, None
+        try:
+            self.reset()
+            for k, event in enumerate(effective):
+                kind = event.get("type")
+                if kind == "pretrain":
+                    self.pretrain(event["indices"], event["labels"], passes=event.get("passes"))
+                    continue
+                if kind not in ("answer", "skip"):
+                    raise ReplayError(f"event {k} has unknown type {kind!r}")
+                index = int(event["index"])
+                pending = self.next_queries().tolist()
+                if index not in pending:
+                    asked = (f"it asks {pending}" if pending
+                             else "its budget is spent" if self.remaining == 0 else "nothing")
+                    raise ReplayError(
+                        f"stored {kind} number {k + 1} is for instance {index}, but at that point "
+                        f"this session asks something else ({asked}): the data, the session "
+                        "parameters or the library changed since the answers were recorded. "
+                        "Open the session with the parameters the answers were given under, or "
+                        "start a new label store (the old answers can still seed a new session "
+                        "through Session.pretrain).")
+                if kind == "answer":
+                    self.answer(index, event["label"])
+                else:
+                    self.skip(index)
+        finally:
+            self.recorder = recorder
+        return self
+
+    def fingerprint(self) -> dict:
+        """What a stored answer depends on: the data (sha256 + shape) and the session's parameters.
+
+        A label store keeps it in its header and refuses to resume a session
+        whose fingerprint differs. The budget is not part of it (a resumed
+        session may go on for longer).
+        """
+        h = hashlib.sha256()
+        if self.X is not None:
+            data = np.ascontiguousarray(self.X, dtype=np.float64)
+            h.update(data.tobytes())
+            kind, shape = "X", list(data.shape)
+        else:
+            f = self.features
+            for part in (f.data, f.indices, f.indptr):
+                h.update(np.ascontiguousarray(part).tobytes())
+            kind, shape = "features", list(f.shape)
+        model = {k: _plain(v) for k, v in sorted(vars(self.model).items())
+                 if not k.endswith("_") and not k.startswith("_")}
+        return {"data_sha256": h.hexdigest(), "data_kind": kind, "data_shape": shape,
+                "ensemble": self.build_params.get("ensemble",
+                                                  type(self.ensemble).__name__
+                                                  if self.ensemble is not None else None),
+                "ensemble_params": {k: _plain(v) for k, v in
+                                    self.build_params.get("ensemble_params", {}).items()},
+                "seed": _plain(self.seed), "strategy": getattr(self.strategy, "name",
+                                                               type(self.strategy).__name__),
+                "n_explore": _plain(getattr(self.strategy, "n_explore", None)),
+                "batch_size": self.batch_size, "model": model}
 
     def _update_weights(self) -> None:
         labeled = np.flatnonzero(self.labels != UNLABELED)
@@ -240,3 +379,29 @@ class Session:
                 self.answer(index, label)
                 if on_answer is not None:
                     on_answer(self)
+
+
+def resolve_undos(events) -> list[dict]:
+    """The events that stand once every ``undo`` has taken back the one before it."""
+    stack: list[dict] = []
+    for k, event in enumerate(events):
+        if event.get("type") == "undo":
+            if not stack:
+                raise ReplayError(f"event {k} is an undo with nothing before it to take back")
+            stack.pop()
+        else:
+            stack.append(event)
+    return stack
+
+
+def _plain(value):
+    """A JSON-friendly form of a parameter (numbers, strings, lists, dicts; else its repr)."""
+    if isinstance(value, (np.integer, np.floating, np.bool_)):
+        return value.item()
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    return repr(value)
