@@ -251,10 +251,88 @@ def strategy_grid(quick=False) -> list[RunSpec]:
     return specs
 
 
+# ------------------------------------------- descriptions and query diversity (issue 4)
+
+#: Datasets and budgets of the "compact descriptions vs. Bayesian Rule Sets" chapter.
+DESCRIPTION_TOY = ("toy2", 40)
+DESCRIPTION_REAL_BUDGETS = {"abalone": 300, "ann_thyroid_1v3": 300, "cardiotocography_1": 300,
+                            "yeast": 300}
+
+#: The original's toy-data figure (Das et al. 2019; 40 feedbacks, 10 runs), read from the plot:
+#: method -> (F1, precision, recall, rule length).
+PUBLISHED_DESCRIPTIONS = {"compact": (0.57, 0.49, 0.79, 2.8), "brs": (0.65, 0.84, 0.57, 3.2)}
+
+#: Query strategies of the "query diversity" chapter: (label, strategy, batch size).
+DIVERSITY_SETTINGS = (("top-1", "top", 1), ("batch top-3", "top", 3),
+                      ("random 3 of top 10", "random_top", 3), ("BAL-D", "description", 3),
+                      ("BAL-E", "euclidean", 3))
+DIVERSITY_BUDGETS = {"toy2": 45, "abalone": 150, "yeast": 150}
+
+#: The original's toy numbers (Das et al. 2019): % of anomalies found after 45 queries.
+PUBLISHED_DIVERSITY_TOY = {"top-1": 76.6, "batch top-3": 77.4, "random 3 of top 10": 73.1,
+                           "BAL-D": 78.6, "BAL-E": 78.6, "baseline": 44.6}
+
+
+def description_grid(quick=False):
+    """CD and BRS every 5 queries of a top-1 run on toy2, budget 40, 10 seeds (quick: 2, 20)."""
+    from .describe.study import DescriptionSpec
+
+    ds, budget = DESCRIPTION_TOY
+    seeds = range(2) if quick else range(10)
+    return [DescriptionSpec(ds, budget=20 if quick else budget, seed=s, every=5) for s in seeds]
+
+
+def description_real_grid(quick=False):
+    """CD and BRS at the budget on the real datasets, 10 seeds (quick: abalone, 1 seed, 60)."""
+    from .describe.study import DescriptionSpec
+
+    if quick:
+        return [DescriptionSpec("abalone", budget=60, seed=0, every=60)]
+    return [DescriptionSpec(ds, budget=b, seed=s, every=b)
+            for ds, b in DESCRIPTION_REAL_BUDGETS.items() for s in range(10)]
+
+
+def diversity_grid(quick=False) -> list[RunSpec]:
+    """Every diversity setting on toy2 (45), abalone and yeast (150), 10 seeds (quick: toy2,
+    2 seeds, 15 queries)."""
+    budgets = {"toy2": 15} if quick else DIVERSITY_BUDGETS
+    seeds = range(2) if quick else range(10)
+    specs = []
+    for _, strategy, batch in DIVERSITY_SETTINGS:
+        for ds, budget in budgets.items():
+            specs += make_grid([ds], strategies=[strategy], seeds=seeds, budget=budget,
+                               batch_size=batch, n_explore=10)
+    return specs
+
+
+def class_diversity(queried, orig_labels, y, batch_size=3) -> dict:
+    """How many original classes a run's queries reach.
+
+    ``per_batch``: distinct original classes (nominal ones included) among
+    each batch of ``batch_size`` consecutive queries, the original's measure
+    (Das et al. 2019, ``get_num_discovered_classes_per_batch``);
+    ``anomaly_classes``: distinct anomaly classes discovered after each query.
+    """
+    queried = np.asarray(queried, dtype=int)
+    orig = np.asarray(orig_labels)[queried]
+    per_batch = np.array([len(set(orig[i:i + batch_size].tolist()))
+                          for i in range(0, queried.size, batch_size)])
+    seen, found = set(), []
+    for cls, is_anomaly in zip(orig.tolist(), np.asarray(y)[queried].tolist(), strict=True):
+        if is_anomaly:
+            seen.add(cls)
+        found.append(len(seen))
+    return {"per_batch": per_batch, "anomaly_classes": np.array(found)}
+
+
 def reproduce(refresh=True, n_jobs=None, cache_dir=None) -> None:
     """Recompute every full-size grid the chapters read (``make reproduce``)."""
-    for grid in (benchmark_grid(), strategy_grid()):
+    for grid in (benchmark_grid(), strategy_grid(), diversity_grid()):
         run_grid(grid, cache_dir=cache_dir, n_jobs=n_jobs, refresh=refresh)
+    from .describe.study import run_description_grid
+
+    for grid in (description_grid(), description_real_grid()):
+        run_description_grid(grid, cache_dir=cache_dir, n_jobs=n_jobs, refresh=refresh)
 
 
 if __name__ == "__main__":

@@ -70,6 +70,21 @@ class Rule:
                 preds.append(Predicate(f, "<=", float(hi)))
         return cls(tuple(preds))
 
+    def to_box(self, n_features: int) -> tuple[np.ndarray, np.ndarray]:
+        """The rule's box ``lower < x <= upper`` (unbounded sides +/-inf), tightest bounds kept.
+
+        Strictness is not kept (``x >= a`` gives the lower bound ``a``), so
+        this is meant for drawing; :meth:`evaluate` is exact.
+        """
+        lower = np.full(n_features, -np.inf)
+        upper = np.full(n_features, np.inf)
+        for p in self.predicates:
+            if p.op in (">", ">="):
+                lower[p.feature] = max(lower[p.feature], p.threshold)
+            else:
+                upper[p.feature] = min(upper[p.feature], p.threshold)
+        return lower, upper
+
     @property
     def features(self) -> list[int]:
         """Features the rule bounds, in first-seen order."""

@@ -1,0 +1,143 @@
+"""Compact descriptions vs. Bayesian Rule Sets along a feedback run, cached like the AAD grids.
+
+One :class:`DescriptionSpec` is one AAD run (greedy top-1, ground truth
+answering) on a dataset; every ``every`` queries both describers are fitted
+on the session as it is then (:func:`adlib.describe.describe_session`) and
+scored on the whole dataset (:func:`adlib.describe.evaluate_rules`):
+precision, recall and F1 of "anomaly if a rule holds", mean rule length
+(predicates per rule), number of rules and of candidate regions, seconds.
+
+:func:`run_description_grid` runs the specs not yet cached (joblib), stores
+one JSON file per spec under ``<cache>/descriptions/<dataset>/<key>.json``
+(the same cache folder as :mod:`adlib.experiments`) and returns one row per
+(spec, checkpoint, method).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import pandas as pd
+from joblib import Parallel, delayed
+
+# Bump when a change in the library changes these results.
+DESCRIPTION_RESULTS_VERSION = 1
+METHODS = ("compact", "brs")
+
+
+@dataclass(frozen=True)
+class DescriptionSpec:
+    """One AAD run described by CD and BRS every ``every`` queries."""
+
+    dataset: str
+    budget: int = 40
+    seed: int = 0
+    every: int = 5
+    n_top: int = 5
+    ensemble: str = "iforest"
+    tau: float = 0.03
+    compact_params: dict = field(default_factory=dict)
+    brs_params: dict = field(default_factory=dict)
+
+    def key(self) -> str:
+        text = json.dumps({"v": DESCRIPTION_RESULTS_VERSION, **asdict(self)}, sort_keys=True,
+                          default=str)
+        return hashlib.sha256(text.encode()).hexdigest()[:20]
+
+    def checkpoints(self) -> list[int]:
+        return list(range(self.every, self.budget + 1, self.every))
+
+
+def run_description(spec: DescriptionSpec) -> dict:
+    """Run one spec; returns a JSON-able dict with one record per checkpoint and method."""
+    from ..aad import Session
+    from ..datasets import load_dataset
+    from ..feedback import Oracle
+    from .regions import describe_session, evaluate_rules
+
+    data = load_dataset(spec.dataset)
+    checkpoints = set(spec.checkpoints())
+    records = []
+
+    def on_answer(session):
+        if session.n_queried not in checkpoints or session.pending:
+            return
+        for method in METHODS:
+            params = spec.compact_params if method == "compact" else spec.brs_params
+            t0 = time.perf_counter()
+            d = describe_session(session, method, n_top=spec.n_top, seed=spec.seed,
+                                 **dict(params))
+            seconds = time.perf_counter() - t0
+            records.append({"n_queried": session.n_queried, "method": method,
+                            "found": session.n_found, "n_candidates": d.n_candidates,
+                            "seconds": seconds, "rules": d.text(data.feature_names),
+                            **evaluate_rules(d.rules, data.X, data.y)})
+
+    session = Session.from_data(data.X, ensemble=spec.ensemble, seed=spec.seed, tau=spec.tau,
+                                budget=spec.budget)
+    session.run(Oracle(data.y), on_answer=on_answer)
+    return {"spec": asdict(spec), "key": spec.key(), "records": records,
+            "n_anomalies": int(data.y.sum())}
+
+
+def _path(root: Path, spec: DescriptionSpec) -> Path:
+    return root / "descriptions" / spec.dataset / f"{spec.key()}.json"
+
+
+def run_description_grid(specs, cache_dir=None, n_jobs=None, refresh=False) -> pd.DataFrame:
+    """Run (or read from the cache) every spec; one row per (spec, checkpoint, method)."""
+    from ..experiments import default_cache_dir
+
+    root = Path(cache_dir) if cache_dir is not None else default_cache_dir()
+    specs = list(specs)
+    results, todo = {}, []
+    for spec in specs:
+        p = _path(root, spec)
+        hit = None
+        if not refresh and p.exists():
+            try:
+                hit = json.loads(p.read_text())
+            except json.JSONDecodeError:
+                hit = None
+        if hit is None:
+            todo.append(spec)
+        else:
+            results[spec.key()] = hit
+    if todo:
+        for res in Parallel(n_jobs=n_jobs, return_as="generator_unordered")(
+                delayed(run_description)(s) for s in todo):
+            spec = DescriptionSpec(**res["spec"])
+            p = _path(root, spec)
+            p.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=p.parent, suffix=".tmp")
+            try:
+                with os.fdopen(fd, "w") as fh:
+                    json.dump(res, fh)
+                os.replace(tmp, p)
+            except BaseException:
+                Path(tmp).unlink(missing_ok=True)
+                raise
+            results[res["key"]] = res
+    rows = []
+    for spec in specs:
+        res = results[spec.key()]
+        for rec in res["records"]:
+            rows.append({"dataset": spec.dataset, "seed": spec.seed, "budget": spec.budget,
+                         "n_anomalies": res["n_anomalies"], **rec})
+    return pd.DataFrame(rows)
+
+
+def summarize_descriptions(table: pd.DataFrame, by=("dataset", "n_queried", "method"),
+                           columns=("f1", "precision", "recall", "length", "n_rules",
+                                    "n_candidates", "seconds")) -> pd.DataFrame:
+    """Mean of each measure per group (and ``runs``)."""
+    g = table.groupby(list(by), sort=True)
+    out = g[list(columns)].mean()
+    out["runs"] = g.size()
+    return out.reset_index()
