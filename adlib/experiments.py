@@ -325,6 +325,26 @@ def class_diversity(queried, orig_labels, y, batch_size=3) -> dict:
     return {"per_batch": per_batch, "anomaly_classes": np.array(found)}
 
 
+def diversity_table(quick=False, n_jobs=None, cache_dir=None) -> pd.DataFrame:
+    """:func:`diversity_grid` run (or read), with each run's ``setting`` label, ``queried``
+    indices and :func:`class_diversity` (``per_batch``, ``anomaly_classes``) as columns."""
+    from .datasets import load_dataset
+
+    specs = diversity_grid(quick)
+    table = run_grid(specs, cache_dir=cache_dir, n_jobs=n_jobs, progress=False)
+    cache = ResultCache(cache_dir)
+    label = {(s, b): name for name, s, b in DIVERSITY_SETTINGS}
+    table["setting"] = [label[(s, b)] for s, b in zip(table.strategy, table.batch_size,
+                                                       strict=True)]
+    table["queried"] = [np.asarray(cache.get(s)["queried"]) for s in specs]
+    data = {ds: load_dataset(ds) for ds in dict.fromkeys(table.dataset)}
+    div = [class_diversity(q, data[ds].orig_labels, data[ds].y)
+           for q, ds in zip(table.queried, table.dataset, strict=True)]
+    table["per_batch"] = [d["per_batch"] for d in div]
+    table["anomaly_classes"] = [d["anomaly_classes"] for d in div]
+    return table
+
+
 def reproduce(refresh=True, n_jobs=None, cache_dir=None) -> None:
     """Recompute every full-size grid the chapters read (``make reproduce``)."""
     for grid in (benchmark_grid(), strategy_grid(), diversity_grid()):

@@ -315,3 +315,42 @@ def plot_measure_curves(table, x, measures, hue="method", labels=None, published
         fig.suptitle(title)
     fig.tight_layout()
     return fig
+
+
+def plot_array_panels(table, column, panel="dataset", hue="setting", ncols=3, xlabel="queries",
+                      ylabel=None, running_mean=False, x_step=1, title=None):
+    """Small multiples of a per-run array column (e.g. classes per batch): mean over runs.
+
+    One panel per value of ``panel``, one line per ``hue`` value (band: one
+    standard deviation). ``running_mean`` plots the cumulative mean along the
+    array (the original's "average over the batches so far"); ``x_step``
+    scales the x axis (e.g. 3 queries per batch).
+    """
+    panels = list(dict.fromkeys(table[panel]))
+    hues = list(dict.fromkeys(table[hue]))
+    nrows = -(-len(panels) // ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(4.2 * ncols, 3.4 * nrows), squeeze=False)
+    for ax in axes.flat[len(panels):]:
+        ax.set_visible(False)
+    for ax, p in zip(axes.flat, panels, strict=False):
+        sub = table[table[panel] == p]
+        for i, h in enumerate(hues):
+            g = sub[sub[hue] == h]
+            if g.empty:
+                continue
+            arr = np.stack(g[column].to_list()).astype(float)
+            if running_mean:
+                arr = np.cumsum(arr, axis=1) / np.arange(1, arr.shape[1] + 1)
+            x = (np.arange(arr.shape[1]) + 1) * x_step
+            mean, sd = arr.mean(axis=0), arr.std(axis=0)
+            color = PALETTE[i % len(PALETTE)]
+            ax.plot(x, mean, color=color, lw=1.5, label=h)
+            ax.fill_between(x, mean - sd, mean + sd, color=color, alpha=0.1)
+        ax.set_title(str(p), fontsize=10)
+        ax.set_xlabel(xlabel)
+        ax.set_ylabel(ylabel or column.replace("_", " "))
+        ax.legend(fontsize=7, loc="best")
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    return fig
