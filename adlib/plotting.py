@@ -401,3 +401,28 @@ def plot_score_panels(score_fns, X, y=None, reference=None, top=None, ncols=5, n
     if title:
         fig.suptitle(title)
     return fig
+
+
+def plot_gaussian_fits(X, y, fits, radius=3.0, ax=None, title=None):
+    """2-D data with the ellipses ``Mahalanobis distance = radius`` of Gaussian fits.
+
+    ``fits`` maps a label to ``(mean, cov)``; each fit's mean is marked with a
+    cross of its colour. With ``radius=3`` an ellipse is the multivariate
+    3-sigma boundary.
+    """
+    X = np.asarray(X)
+    fig, ax = _axes(ax, figsize=(5, 4.5))
+    plot_dataset(X, y, ax=ax)
+    t = np.linspace(0, 2 * np.pi, 200)
+    circle = np.column_stack([np.cos(t), np.sin(t)])
+    for i, (label, (mean, cov)) in enumerate(fits.items()):
+        color = PALETTE[(i + 1) % len(PALETTE)]
+        vals, vecs = np.linalg.eigh(np.asarray(cov))
+        pts = np.asarray(mean) + radius * circle @ (vecs * np.sqrt(vals)).T
+        ax.plot(pts[:, 0], pts[:, 1], color=color, lw=1.5, label=label)
+        ax.plot(*np.asarray(mean), marker="x", ms=9, mew=2, color=color)
+    ax.legend(loc="upper left", fontsize=8)
+    ax.set_aspect("equal", adjustable="datalim")
+    if title:
+        ax.set_title(title)
+    return fig
