@@ -34,7 +34,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 # No stray `git` / pip prompts from the environment.
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help venv vendor test test-fast book lab bench reproduce constraints clean clean-all
+.PHONY: help venv vendor browser test test-fast book lab bench reproduce constraints clean clean-all
 
 help: ## list the targets
 	@echo "Targets:"
@@ -81,17 +81,33 @@ $(VENDOR_DIR)/.vendor.json: tools/fetch_vendor.py
 	"$(PYTHON)" tools/fetch_vendor.py --force --dest $(VENDOR_DIR)
 	@touch $@
 
+# Browser tests (tests/browser): Playwright (Python, in the test extra) drives
+# Debian's Chromium headless; no browser is ever downloaded (never
+# `playwright install`). Installed with apt when missing: as root, or through
+# sudo when it needs no password. Elsewhere the browser tests skip, saying so.
+CHROMIUM := /usr/bin/chromium
+browser: ## install Chromium for the browser tests (apt: chromium chromium-driver) when missing
+	@if [ -x "$(CHROMIUM)" ]; then exit 0; fi; \
+	if ! command -v apt-get >/dev/null 2>&1; then \
+	  echo "browser: no $(CHROMIUM) and no apt-get: the browser tests will be skipped" >&2; exit 0; fi; \
+	if [ "$$(id -u)" = 0 ]; then sudo=""; \
+	elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then sudo="sudo -n"; \
+	else echo "browser: installing Chromium needs root or sudo: the browser tests will be skipped" >&2; exit 0; fi; \
+	echo ">>> apt-get install chromium chromium-driver (for the browser tests)"; \
+	$$sudo apt-get update -q && $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-driver \
+	  || { echo "browser: apt-get could not install chromium (run \`make test-fast\` to leave the browser tests out)" >&2; exit 1; }
+
 # ---------------------------------------------------------------- work
 
 # MPLBACKEND=Agg keeps plotting headless in the tests (figures are checked
 # as saved .png files, not as displayed outputs). Not for `book`: see there.
 test: export MPLBACKEND := Agg
-test: venv ## run the unit tests and every chapter (quick=True, through papermill)
+test: venv vendor browser ## run the unit tests, every chapter (quick=True, through papermill) and the browser tests
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 test-fast: export MPLBACKEND := Agg
-test-fast: venv ## unit tests only (skip the notebook runs)
-	$(PY) -m pytest -m "not notebook" $(PYTEST_ARGS)
+test-fast: venv ## unit tests only (skip the notebook runs and the browser tests)
+	$(PY) -m pytest -m "not notebook and not browser" $(PYTEST_ARGS)
 
 # --all: Sphinx re-reads (so myst-nb re-executes) every chapter even if the
 #        notebook file did not change -- the library may have.

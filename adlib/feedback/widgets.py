@@ -219,12 +219,14 @@ class AnalystPanel:
         self.count_label.add_class(CSS["count"])
         self.status_html = W.HTML()
         self.status_html.add_class(CSS["status"])
-        self.image = W.Image(format="png")
+        self.image = W.Image(format="png", layout=W.Layout(max_width="100%", height="auto",
+                                                           object_fit="contain"))
         self.image.add_class(CSS["plot"])
         rows = [W.HBox([self.anomaly_button, self.nominal_button, self.skip_button,
                         self.undo_button, self.count_label])]
         self.oracle_n = W.IntText(value=int(oracle_n), description="next N:",
-                                  layout=W.Layout(width="9em"))
+                                  style={"description_width": "initial"},
+                                  layout=W.Layout(width="10em"))
         self.oracle_n.add_class(CSS["oracle_n"])
         self.oracle_button = button("Oracle answers next N", "oracle", "info",
                                     "simulated feedback: the ground truth answers")
@@ -235,9 +237,10 @@ class AnalystPanel:
         if self.y is not None:
             rows.append(W.HBox([self.oracle_n, self.oracle_button, self.progress]))
         left = W.VBox([self.query_html, self.features_html, self.rule_html],
-                      layout=W.Layout(width="34%", overflow="auto", max_height="22em"))
+                      layout=W.Layout(width="18em", min_width="14em", overflow="auto",
+                                      max_height="22em"))
         head = [W.HTML(f"<b>{html.escape(self.title)}</b>")] if self.title else []
-        self.widget = W.VBox(head + [W.HBox([left, self.image]), *rows, self.status_html])
+        self.widget = W.VBox(head + [W.HBox([left, self.image], layout=W.Layout(flex_flow="row wrap")), *rows, self.status_html])
         self.widget.add_class(CSS["panel"])
         if name:
             self.widget.add_class(f"{CSS['panel']}-{name}")
@@ -345,8 +348,8 @@ class AnalystPanel:
         self.count_label.value = (f"{s.n_queried} answers · {s.n_found} anomalies"
                                   + (f" · {n_skipped} skipped" if n_skipped else ""))
         if not pending:
-            self.query_html.value = ("<b>No more queries</b>: the budget is spent."
-                                     if s.remaining == 0 else "<b>No query pending.</b>")
+            self.query_html.value = ("<div><b>No more queries</b>: the budget is spent.</div>"
+                                     if s.remaining == 0 else "<div><b>No query pending.</b></div>")
             self.features_html.value = ""
             self.rule_html.value = ""
             return
@@ -354,9 +357,9 @@ class AnalystPanel:
         score = float(s.scores[i])
         rank = int((s.scores > score).sum()) + 1
         more = f" (+{len(pending) - 1} more in this batch)" if len(pending) > 1 else ""
-        self.query_html.value = (
-            f"<b>Query {s.n_queried + 1}</b>: instance <b>{i}</b>{more}<br>"
-            f"score {score:.4f}, rank <b>{rank}</b> of {n}")
+        self.query_html.value = (  # one <div>: ipywidgets lays out an HTML's children as flex items
+            f"<div><b>Query {s.n_queried + 1}</b>: instance <b>{i}</b>{more}<br>"
+            f"score {score:.4f}, rank <b>{rank}</b> of {n}</div>")
         if s.X is not None:
             X = s.X
             x = X[i]
@@ -372,7 +375,7 @@ class AnalystPanel:
         if self.describe is not None:
             rule = self.describe(s, i)
             self.rule_html.value = ("" if not rule else
-                                    f"<b>Region:</b> <code>{html.escape(str(rule))}</code>")
+                                    f"<div><b>Region:</b> <code>{html.escape(str(rule))}</code></div>")
 
     def refresh(self):
         """Redraw everything from the session's current state (the only view update)."""
@@ -391,8 +394,8 @@ class AnalystPanel:
             fn(*args)
             self.status_html.value = ""
         except Exception as err:  # shown in the panel: a click must not vanish silently
-            self.status_html.value = (f"<span style='color:#b00020'>{type(err).__name__}: "
-                                      f"{html.escape(str(err))}</span>")
+            self.status_html.value = (f"<div style='color:#b00020'>{type(err).__name__}: "
+                                      f"{html.escape(str(err))}</div>")
             if raise_errors:
                 raise
         finally:
