@@ -177,3 +177,12 @@ def test_a_failing_write_leaves_the_session_unchanged(toy, tmp_path):
     with pytest.raises(OSError):
         s.answer(i, 1)
     assert s.n_queried == 0 and s.next_queries().tolist() == [i] and not s.events
+
+
+def test_a_header_cut_short_starts_the_store_afresh(toy, tmp_path):
+    path = tmp_path / "a.jsonl"
+    path.write_text('{"type": "header", "format": "adlib-lab')
+    with pytest.warns(RuntimeWarning, match="header is incomplete"):
+        s = open_session(path, toy.X, **PARAMS)
+    _answer(s, toy.y, 1)
+    assert LabelStore.read(path).n_answers == 1

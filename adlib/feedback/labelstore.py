@@ -93,9 +93,16 @@ class LabelStore:
         path = Path(path).expanduser()
         fingerprint = json.loads(json.dumps(fingerprint))  # the form it has once stored
         if path.exists() and path.stat().st_size > 0:
-            store = cls.read(path, repair=True)
-            store._check_fingerprint(fingerprint)
-            return store
+            raw = path.read_bytes()
+            if b"\n" not in raw and raw.startswith(b'{"type": "header"'):
+                # Killed while writing the header: no answer can have been stored yet.
+                warnings.warn(f"label store {path}: its header is incomplete (a crash while "
+                              "creating it); starting the store afresh", RuntimeWarning,
+                              stacklevel=2)
+            else:
+                store = cls.read(path, repair=True)
+                store._check_fingerprint(fingerprint)
+                return store
         path.parent.mkdir(parents=True, exist_ok=True)
         header = {"type": "header", "format": FORMAT, "version": VERSION, "created": _now(),
                   "fingerprint": fingerprint, "info": dict(info or {})}

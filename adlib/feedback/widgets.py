@@ -186,9 +186,10 @@ class AnalystPanel:
         self.describe = describe or None
         self.title = title
         self.last_update_s = float("nan")  # wall time of the last click -> updated view
-        self._baseline = None
+        #: anomalies found after each query by the ranking without feedback (needs ``y``)
+        self.baseline = None
         if self.y is not None:
-            self._baseline = np.cumsum(self.y[np.argsort(-session.initial_scores, kind="stable")])
+            self.baseline = np.cumsum(self.y[np.argsort(-session.initial_scores, kind="stable")])
         self._build_widgets(name, oracle_n)
         self._build_figure(axis_names, contour_grid, figsize, dpi)
         self.refresh()
@@ -287,7 +288,7 @@ class AnalystPanel:
         ax_v.legend(loc="lower right", fontsize=7, framealpha=0.8)
         ax_v.tick_params(labelsize=7)
         (self._line_found,) = ax_c.plot([], [], color=AAD_COLOR, lw=2, label="with feedback (the answers given)")
-        if self._baseline is not None:
+        if self.baseline is not None:
             (self._line_base,) = ax_c.plot([], [], color=BASELINE_COLOR, ls="--", lw=1.2,
                                            label="no feedback (ground truth)")
         ax_c.set_xlabel("queries answered")
@@ -325,10 +326,10 @@ class AnalystPanel:
         self._line_found.set_data(xs, np.concatenate([[0], s.found]))
         horizon = max(20, k + 10) if s.budget is None else max(s.budget, k)
         top = max(5, s.n_found + 2)
-        if self._baseline is not None:
-            h = min(horizon, len(self._baseline))
-            self._line_base.set_data(np.arange(h + 1), np.concatenate([[0], self._baseline[:h]]))
-            top = max(top, int(self._baseline[h - 1]) + 2, min(horizon, int(self.y.sum())) // 2)
+        if self.baseline is not None:
+            h = min(horizon, len(self.baseline))
+            self._line_base.set_data(np.arange(h + 1), np.concatenate([[0], self.baseline[:h]]))
+            top = max(top, int(self.baseline[h - 1]) + 2, min(horizon, int(self.y.sum())) // 2)
         self._ax_curve.set_xlim(0, horizon)
         self._ax_curve.set_ylim(0, top)
         if not self._laid_out:  # lay out once (constrained), then keep the positions: faster
