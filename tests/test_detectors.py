@@ -251,3 +251,9 @@ def test_full_grid_covers_every_dataset_and_detector():
     quick = detector_grid(quick=True)
     assert not {s.detector for s in quick} & set(DEEP_DETECTORS)
 
+
+
+def test_the_chapter_reads_the_table_through_the_library():
+    nb = json.loads((ROOT / "book" / "detectors_tour.ipynb").read_text())
+    code = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code")
+    assert "detector_table(" in code

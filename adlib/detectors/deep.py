@@ -27,6 +27,9 @@ def _tensorflow():
     global _TF
     if _TF is None:
         os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+        # oneDNN's reordered float sums change results between machines, and its start-up
+        # notice is printed even at TF_CPP_MIN_LOG_LEVEL=2
+        os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
         try:
             import tensorflow as tf
         except ImportError as err:  # pragma: no cover - depends on the environment
