@@ -81,13 +81,14 @@ class _DeepDetector(Detector):
             opt.apply_gradients(zip(grads, variables, strict=True))
             return loss
 
-        self.loss_history_ = []
+        losses = []
         for _ in range(int(self.epochs)):
             order = rng.permutation(n)
-            total = 0.0
-            for start in range(0, n, bs):
-                total += float(step(tf.constant(Xt[order[start:start + bs]])))
-            self.loss_history_.append(total / int(np.ceil(n / bs)))
+            # no float() per step: that would wait for every step to finish
+            losses.append(tf.add_n([step(tf.constant(Xt[order[start:start + bs]]))
+                                    for start in range(0, n, bs)]))
+        n_batches = int(np.ceil(n / bs))
+        self.loss_history_ = [float(v) / n_batches for v in losses]
 
     def _build(self, X):
         self.tf_ = _tensorflow()
