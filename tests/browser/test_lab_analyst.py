@@ -3,7 +3,7 @@
 A temporary copy of book/be_the_analyst.ipynb (quick mode, its label store in
 a temporary folder) is opened in JupyterLab (127.0.0.1, a token, temporary
 Jupyter folders), run, and answered: Anomaly, Nominal, then "Oracle answers
-next N" (N = 5). The panel's count and its plot must change after each
+next N" (N = 5), then Skip and Undo. The panel's count and its plot must change after each
 click, and the store must hold every answer. Then the kernel is killed
 (SIGKILL, as a crash), the notebook reopened in a new tab and run again: the
 panel must come back with every answer (same count, same store), and take
@@ -132,10 +132,18 @@ def _count(page) -> str:
 
 
 def _wait_count(page, prefix: str):
-    page.wait_for_function(
-        "([sel, prefix]) => { const e = document.querySelector(sel);"
-        " return e && e.textContent.startsWith(prefix); }",
-        arg=[f"{PANEL} .adlib-count", prefix], timeout=60_000)
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        page.wait_for_function(
+            "([sel, prefix]) => { const e = document.querySelector(sel);"
+            " return e && e.textContent.startsWith(prefix); }",
+            arg=[f"{PANEL} .adlib-count", prefix], timeout=60_000)
+    except PlaywrightTimeout:
+        shown = page.locator(f"{PANEL} .adlib-count").all_inner_texts()
+        status = page.locator(f"{PANEL} .adlib-status").all_inner_texts()
+        pytest.fail(f"the panel's count did not become {prefix!r} within 60 s: it shows {shown}"
+                    f" (status: {status}); a button or its handler is broken", pytrace=False)
 
 
 def _plot_src(page) -> str:
@@ -174,9 +182,16 @@ def test_click_kill_reopen_resume(browser_context, lab, artifacts):
     _wait_count(page, "7 answers")
     _wait_plot_change(page, plot1)
     assert page.locator(f"{PANEL} .adlib-progress").get_attribute("aria-valuenow") in (None, "5")
+    page.locator(f"{PANEL} .adlib-skip").click()
+    _wait_count(page, "7 answers · ")
+    page.wait_for_function("([sel]) => document.querySelector(sel).textContent.includes('1 skipped')",
+                           arg=[f"{PANEL} .adlib-count"], timeout=60_000)
+    page.locator(f"{PANEL} .adlib-undo").click()  # takes the skip back
+    page.wait_for_function("([sel]) => !document.querySelector(sel).textContent.includes('skipped')",
+                           arg=[f"{PANEL} .adlib-count"], timeout=60_000)
     before = _count(page)
     stored = _stored(lab["store"])
-    assert [e["type"] for e in stored] == ["answer"] * 7
+    assert [e["type"] for e in stored] == ["answer"] * 7 + ["skip", "undo"]
     assert [e["label"] for e in stored[:2]] == [1, 0]
     page.screenshot(path=str(artifacts / "lab_analyst_answered.png"), full_page=False)
 
@@ -192,10 +207,10 @@ def test_click_kill_reopen_resume(browser_context, lab, artifacts):
     t_resume = time.monotonic() - t1
     _wait_count(page, "7 answers")
     assert _count(page) == before, "the resumed panel lost answers"
-    assert len(_stored(lab["store"])) == 7, "resuming wrote to the store"
+    assert len(_stored(lab["store"])) == 9, "resuming wrote to the store"
     page.locator(f"{PANEL} .adlib-nominal").click()  # and it goes on
     _wait_count(page, "8 answers")
-    assert len(_stored(lab["store"])) == 8
+    assert [e["type"] for e in _stored(lab["store"])][-1] == "answer"
     page.screenshot(path=str(artifacts / "lab_analyst_resumed.png"), full_page=False)
     (artifacts / "lab_analyst_timings.json").write_text(json.dumps(
         {"open_and_run_s": round(t_run, 1), "reopen_and_run_s": round(t_resume, 1),
