@@ -186,3 +186,28 @@ def test_a_header_cut_short_starts_the_store_afresh(toy, tmp_path):
         s = open_session(path, toy.X, **PARAMS)
     _answer(s, toy.y, 1)
     assert LabelStore.read(path).n_answers == 1
+
+
+def test_on_mismatch_set_aside_keeps_the_old_file_and_starts_afresh(toy, tmp_path):
+    path = tmp_path / "a.jsonl"
+    _answer(open_session(path, toy.X, **PARAMS), toy.y, 3)
+    with pytest.warns(RuntimeWarning, match="moved to .*set-aside"):
+        s = open_session(path, toy.X, on_mismatch="set_aside", **dict(PARAMS, seed=9))
+    assert s.n_queried == 0 and LabelStore.read(path).n_answers == 0
+    (aside,) = tmp_path.glob("a.set-aside-*.jsonl")
+    assert LabelStore.read(aside).n_answers == 3
+    # answers that no longer replay are set aside too (here: a forged store)
+    lines = path.read_text().splitlines()
+    s2 = Session.from_data(toy.X, **dict(PARAMS, seed=9))
+    bad = {"type": "answer", "index": int(np.argmin(s2.scores)), "label": 0, "time": "t"}
+    path.write_text("\n".join(lines + [json.dumps(bad)]) + "\n")
+    with pytest.warns(RuntimeWarning, match="asks something else"):
+        s3 = open_session(path, toy.X, on_mismatch="set_aside", **dict(PARAMS, seed=9))
+    assert s3.n_queried == 0 and s3.store.n_answers == 0
+    asides = sorted(tmp_path.glob("a.set-aside-*.jsonl"))
+    assert len(asides) == 2 and aside in asides  # the first one was not overwritten
+    assert LabelStore.read(aside).n_answers == 3
+    _answer(s3, toy.y, 1)
+    assert LabelStore.read(path).n_answers == 1
+    with pytest.raises(ValueError, match="on_mismatch"):
+        open_session(path, toy.X, on_mismatch="ignore", **PARAMS)

@@ -126,17 +126,19 @@ class Session:
         return session
 
     @classmethod
-    def open(cls, store_path, X, info=None, **params) -> Session:
+    def open(cls, store_path, X, info=None, on_mismatch="error", **params) -> Session:
         """Open a session on ``X`` recorded in the label store at ``store_path``, or resume it.
 
         A new file gets a header with the session's fingerprint; an existing one
         is checked against it and its answers are replayed (same weights, same
         next query as if never interrupted). ``params`` go to :meth:`from_data`.
-        See :mod:`adlib.feedback.labelstore`.
+        A store for other data or parameters raises, unless
+        ``on_mismatch="set_aside"`` (the old file is renamed and a new one
+        started). See :mod:`adlib.feedback.labelstore`.
         """
         from ..feedback.labelstore import open_session
 
-        return open_session(store_path, X, info=info, **params)
+        return open_session(store_path, X, info=info, on_mismatch=on_mismatch, **params)
 
     # -- state -------------------------------------------------------------
     @property

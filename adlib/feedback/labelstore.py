@@ -251,15 +251,38 @@ def default_store_path(name: str) -> Path:
     return Path(data_home()) / "answers" / f"{name}.jsonl"
 
 
-def open_session(path, X, info: dict | None = None, **params):
+def open_session(path, X, info: dict | None = None, on_mismatch: str = "error", **params):
     """Open a new session on ``X`` or resume the one recorded at ``path``.
 
     ``params`` go to :meth:`adlib.aad.Session.from_data` (ensemble, seed, tau,
     strategy, budget, ...). The returned session has ``session.store`` and
     records every answer there before applying it.
-    """
-    from ..aad.session import Session
 
+    ``on_mismatch``: what to do when the store at ``path`` was written for
+    other data or parameters, or its answers no longer replay (the library
+    changed): ``"error"`` (the default) raises; ``"set_aside"`` renames the
+    old file to ``<name>.set-aside-<UTC time>.jsonl`` (nothing is deleted),
+    warns, and starts a new store at ``path``.
+    """
+    from ..aad.session import ReplayError, Session
+
+    if on_mismatch not in ("error", "set_aside"):
+        raise ValueError(f"on_mismatch={on_mismatch!r}: use 'error' or 'set_aside'")
     session = Session.from_data(X, **params)
-    store = LabelStore.open(path, session.fingerprint(), info=info)
-    return store.attach(session)
+    path = Path(path).expanduser()
+    try:
+        store = LabelStore.open(path, session.fingerprint(), info=info)
+        return store.attach(session)
+    except (LabelStoreMismatchError, ReplayError) as err:
+        if on_mismatch == "error":
+            raise
+        stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+        aside, k = path.with_name(f"{path.stem}.set-aside-{stamp}{path.suffix}"), 1
+        while aside.exists():  # never overwrite an earlier set-aside store
+            k += 1
+            aside = path.with_name(f"{path.stem}.set-aside-{stamp}-{k}{path.suffix}")
+        path.rename(aside)
+        warnings.warn(f"{err}\nThe old store was moved to {aside}; a new one starts at {path}.",
+                      RuntimeWarning, stacklevel=2)
+        session.reset()
+        return LabelStore.open(path, session.fingerprint(), info=info).attach(session)
