@@ -46,6 +46,7 @@ def test_buttons_answer_the_shown_query_and_the_store_has_it_first(panel, tmp_pa
     assert panel.image.value != image0  # the view was redrawn
     assert panel.last_update_s > 0
     assert panel.status_html.value == ""
+    assert "answers.jsonl" in panel.store_html.value
 
 
 def test_skip_and_undo(panel):
@@ -90,6 +91,7 @@ def test_without_ground_truth_there_is_no_oracle(toy):
     assert not any(p.oracle_button in getattr(r, "children", ()) for r in rows)
     with pytest.raises(ValueError, match="no ground truth"):
         p.oracle(3)
+    assert "not saved" in p.store_html.value
 
 
 def test_resume_through_the_panel(toy, tmp_path):

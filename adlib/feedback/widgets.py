@@ -48,7 +48,7 @@ CSS = {  # CSS classes of the parts (the browser tests select on them)
     "rule": "adlib-rule", "anomaly": "adlib-anomaly", "nominal": "adlib-nominal",
     "skip": "adlib-skip", "undo": "adlib-undo", "oracle": "adlib-oracle",
     "oracle_n": "adlib-oracle-n", "progress": "adlib-progress", "count": "adlib-count",
-    "plot": "adlib-plot", "status": "adlib-status",
+    "plot": "adlib-plot", "status": "adlib-status", "store": "adlib-store",
 }
 
 
@@ -220,6 +220,13 @@ class AnalystPanel:
         self.count_label.add_class(CSS["count"])
         self.status_html = W.HTML()
         self.status_html.add_class(CSS["status"])
+        store = getattr(self.session, "store", None)
+        self.store_html = W.HTML(
+            f"<div style='color:#666;font-size:85%'>answers saved as you click to "
+            f"<code>{html.escape(str(store.path))}</code></div>" if store is not None else
+            "<div style='color:#666;font-size:85%'>answers are not saved: open the session "
+            "with <code>Session.open(path, X, ...)</code> or pass <code>store=</code></div>")
+        self.store_html.add_class(CSS["store"])
         self.image = W.Image(format="png", layout=W.Layout(max_width="100%", height="auto",
                                                            object_fit="contain"))
         self.image.add_class(CSS["plot"])
@@ -241,7 +248,8 @@ class AnalystPanel:
                       layout=W.Layout(width="18em", min_width="14em", overflow="auto",
                                       max_height="22em"))
         head = [W.HTML(f"<b>{html.escape(self.title)}</b>")] if self.title else []
-        self.widget = W.VBox(head + [W.HBox([left, self.image], layout=W.Layout(flex_flow="row wrap")), *rows, self.status_html])
+        body = W.HBox([left, self.image], layout=W.Layout(flex_flow="row wrap"))
+        self.widget = W.VBox(head + [body, *rows, self.status_html, self.store_html])
         self.widget.add_class(CSS["panel"])
         if name:
             self.widget.add_class(f"{CSS['panel']}-{name}")
