@@ -35,6 +35,14 @@ from ._paths import book_root
 RESULTS_VERSION = 1
 
 
+def ensemble_aad_defaults(name: str) -> dict:
+    """The AAD settings the ensemble registered as ``name`` declares (empty if none or unknown)."""
+    from .ensembles import ENSEMBLES
+
+    cls = ENSEMBLES.get(str(name).lower())
+    return dict(getattr(cls, "aad_defaults", {}) or {})
+
+
 @dataclass(frozen=True)
 class RunSpec:
     """One discovery run: everything that determines its result."""
@@ -51,8 +59,17 @@ class RunSpec:
     aad_params: dict = field(default_factory=dict)
 
     def key(self) -> str:
-        """A stable hash of the parameters (and the results version)."""
-        text = json.dumps({"v": RESULTS_VERSION, **asdict(self)}, sort_keys=True, default=str)
+        """A stable hash of the parameters (and the results version).
+
+        The AAD settings an ensemble declares (``aad_defaults``) are part of the
+        key, so changing an ensemble's measured defaults invalidates its cached
+        runs, and only its own.
+        """
+        fields = {"v": RESULTS_VERSION, **asdict(self)}
+        defaults = ensemble_aad_defaults(self.ensemble)
+        if defaults:
+            fields["aad_defaults"] = defaults
+        text = json.dumps(fields, sort_keys=True, default=str)
         return hashlib.sha256(text.encode()).hexdigest()[:20]
 
     def __hash__(self) -> int:
@@ -353,6 +370,42 @@ def reproduce(refresh=True, n_jobs=None, cache_dir=None) -> None:
 
     for grid in (description_grid(), description_real_grid()):
         run_description_grid(grid, cache_dir=cache_dir, n_jobs=n_jobs, refresh=refresh)
+    from .detectors.benchmark import reproduce_detectors
+
+    reproduce_detectors(refresh=refresh, n_jobs=n_jobs,
+                        cache_dir=None if cache_dir is None else Path(cache_dir) / "detectors")
+
+
+def book_grids():
+    """Every full-size grid the chapters read: (discovery run specs, description specs)."""
+    # the benchmark chapter's "try it" cell (LODA with 50 projections), cached too
+    try_it = make_grid(["abalone"], ensembles=["loda"], seeds=range(2), budget=60,
+                       ensemble_params={"n_projections": 50})
+    runs = benchmark_grid() + strategy_grid() + diversity_grid() + try_it
+    return runs, description_grid() + description_real_grid()
+
+
+def prune(cache_dir=None, dry_run=False) -> list[Path]:
+    """Delete cached runs that no chapter grid asks for any more (stale keys).
+
+    Only the discovery-run folders (``<dataset>/``) and ``descriptions/`` are
+    looked at; other result folders (e.g. ``detectors/``) are left alone.
+    Returns the files removed (or that would be, with ``dry_run``).
+    """
+    from .describe.study import _path as description_path
+
+    root = Path(cache_dir) if cache_dir is not None else default_cache_dir()
+    runs, descriptions = book_grids()
+    cache = ResultCache(root)
+    keep = {cache.path(s).resolve() for s in runs}
+    keep |= {description_path(root, s).resolve() for s in descriptions}
+    folders = {s.dataset for s in runs} | {"descriptions"}
+    stale = [p for folder in sorted(folders) if (root / folder).is_dir()
+             for p in sorted((root / folder).rglob("*.json")) if p.resolve() not in keep]
+    if not dry_run:
+        for p in stale:
+            p.unlink()
+    return stale
 
 
 if __name__ == "__main__":
@@ -361,5 +414,9 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description="Recompute the cached results of the book.")
     parser.add_argument("--n-jobs", type=int, default=-1, help="parallel processes (joblib)")
     parser.add_argument("--keep", action="store_true", help="only compute what is missing")
+    parser.add_argument("--prune", action="store_true",
+                        help="then delete cached runs that no grid asks for (stale keys)")
     args = parser.parse_args()
     reproduce(refresh=not args.keep, n_jobs=args.n_jobs)
+    if args.prune:
+        print(f"removed {len(prune())} stale cached runs")

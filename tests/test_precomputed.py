@@ -137,4 +137,5 @@ def test_sessions_take_the_ensembles_aad_defaults_unless_overridden():
     assert Session.from_data(S, ensemble="precomputed").model.learning_rate == 1e-3
     assert Session.from_data(S, ensemble="precomputed",
                              learning_rate=0.05).model.learning_rate == 0.05
-    assert Session.from_data(S, ensemble="iforest").model.learning_rate == 1e-2
+    assert Session.from_data(S, ensemble="iforest").model.learning_rate == 0.03
+    assert Session.from_data(S, ensemble="hstrees").model.learning_rate == 1e-2  # AAD's own

@@ -24,7 +24,8 @@ is rescaled to unit length.
 Loss parameters follow the published experiments: tau = 0.03,
 C_a = C_n = C_x = 1, sigma^2 = 0.5. The optimiser is RMSProp like the
 original's, but full-batch (deterministic: no shuffling), warm-started from the
-previous weights, at most 30 steps of size 0.01 per answer, keeping the best
+previous weights, at most 30 steps of size 0.01 per answer (0.03 for the Isolation
+Forest, its measured ``aad_defaults``), keeping the best
 weights seen ("pocket"), vectorised over the labeled rows with sparse
 products. Those settings were measured, not guessed: see DESIGN.md.
 """

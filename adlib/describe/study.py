@@ -46,8 +46,14 @@ class DescriptionSpec:
     brs_params: dict = field(default_factory=dict)
 
     def key(self) -> str:
-        text = json.dumps({"v": DESCRIPTION_RESULTS_VERSION, **asdict(self)}, sort_keys=True,
-                          default=str)
+        """A stable hash of the parameters, the results version and the ensemble's AAD defaults."""
+        from ..experiments import ensemble_aad_defaults
+
+        fields = {"v": DESCRIPTION_RESULTS_VERSION, **asdict(self)}
+        defaults = ensemble_aad_defaults(self.ensemble)
+        if defaults:
+            fields["aad_defaults"] = defaults
+        text = json.dumps(fields, sort_keys=True, default=str)
         return hashlib.sha256(text.encode()).hexdigest()[:20]
 
     def checkpoints(self) -> list[int]:

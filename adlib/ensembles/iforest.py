@@ -105,6 +105,11 @@ class IsolationForestRegions(RegionEnsemble):
     higher means more anomalous.
     """
 
+    #: Measured (DESIGN.md, "The optimiser"): with steps of 0.03 rather than 0.01
+    #: weather goes from 219 to 232 anomalies at 1000 queries, the other benchmark
+    #: sets and toy2 stay within noise (10 reruns each).
+    aad_defaults = {"learning_rate": 0.03}
+
     def __init__(self, n_trees=100, max_samples=256, leaves_only=True,
                  node_value="neg_path_length", normalize="global", random_state=None):
         self.n_trees = n_trees
