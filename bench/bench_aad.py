@@ -25,9 +25,11 @@ import numpy as np
 from adlib.aad import Session
 from adlib.aad.discover import baseline_curve
 from adlib.datasets import load_dataset
+from adlib.experiments import BENCHMARK_BUDGETS
 from adlib.feedback import Oracle
 
-CASES = [("ann_thyroid_1v3", 300), ("shuttle_1v23567", 1500)]
+# Every benchmark data set of the book at its budget (adlib.experiments.BENCHMARK_BUDGETS).
+CASES = list(BENCHMARK_BUDGETS.items())
 ENSEMBLES = ("iforest", "hstrees", "rsforest", "loda")
 RESULTS = Path(__file__).with_name("RESULTS.md")
 
@@ -86,11 +88,15 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--ensembles", default=",".join(ENSEMBLES),
                         help="comma-separated registry names")
+    parser.add_argument("--datasets", default=",".join(name for name, _ in CASES),
+                        help="comma-separated data sets (budgets as in the book)")
     parser.add_argument("--no-write", action="store_true", help="print only")
     args = parser.parse_args()
+    budgets = dict(CASES)
     rows = []
     for ensemble in args.ensembles.split(","):
-        for name, budget in CASES:
+        for name in args.datasets.split(","):
+            budget = budgets[name]
             row = run_case(name, budget, args.seed, ensemble=ensemble)
             row["peak_mb"] = run_case(name, budget, args.seed, trace_memory=True,
                                       ensemble=ensemble)["peak_mb"]

@@ -69,3 +69,32 @@ def test_dask_cluster_runs_the_same_grid(tmp_path, specs):
         assert ran, f"no task ran on the cluster: {stream.data[:3]}"
         assert client.scheduler_info()["address"].startswith("tcp://127.0.0.1")
     np.testing.assert_array_equal(curves(serial), curves(on_dask))
+
+
+def test_changing_an_ensembles_declared_defaults_changes_only_its_keys(monkeypatch):
+    from adlib.ensembles import HSTrees, IsolationForestRegions
+
+    iforest, hstrees = RunSpec("toy2", 8, ensemble="iforest"), RunSpec("toy2", 8, ensemble="hstrees")
+    before = iforest.key(), hstrees.key()
+    monkeypatch.setattr(IsolationForestRegions, "aad_defaults", {"learning_rate": 0.5})
+    assert iforest.key() != before[0]      # its cached runs no longer match
+    assert hstrees.key() == before[1]      # other ensembles' runs are still valid
+    assert HSTrees.aad_defaults == {}
+
+
+def test_prune_deletes_only_stale_runs(tmp_path, monkeypatch):
+    import adlib.experiments as ex
+
+    keep, stale = RunSpec("toy2", 8, seed=0), RunSpec("toy2", 8, seed=1)
+    cache = ResultCache(tmp_path)
+    for spec in (keep, stale):
+        cache.path(spec).parent.mkdir(parents=True, exist_ok=True)
+        cache.path(spec).write_text("{}")
+    other = tmp_path / "detectors" / "x.json"          # not a discovery-run folder: untouched
+    other.parent.mkdir()
+    other.write_text("{}")
+    monkeypatch.setattr(ex, "book_grids", lambda: ([keep], []))
+    assert ex.prune(tmp_path, dry_run=True) == [cache.path(stale)]
+    assert cache.path(stale).exists()
+    assert ex.prune(tmp_path) == [cache.path(stale)]
+    assert cache.path(keep).exists() and not cache.path(stale).exists() and other.exists()
