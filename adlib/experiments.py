@@ -127,15 +127,23 @@ def run_one(spec: RunSpec) -> dict:
 
 
 class ResultCache:
-    """One JSON file per run under ``<root>/<dataset>/<key>.json``, written atomically."""
+    """One JSON file per run under ``<root>/<dataset>/<key>.json``, written atomically.
 
-    def __init__(self, root=None):
+    ``spec_type`` is the (frozen dataclass) type of the runs: it has a
+    ``dataset`` field and a ``key()``; a stored result is a dict holding the
+    spec's fields under ``"spec"``. The discovery runs here, the detector runs
+    of :mod:`adlib.detectors.benchmark` and the description runs of
+    :mod:`adlib.describe.study` all use it (each under its own root).
+    """
+
+    def __init__(self, root=None, spec_type=None):
         self.root = Path(root) if root is not None else default_cache_dir()
+        self.spec_type = RunSpec if spec_type is None else spec_type
 
-    def path(self, spec: RunSpec) -> Path:
+    def path(self, spec) -> Path:
         return self.root / spec.dataset / f"{spec.key()}.json"
 
-    def get(self, spec: RunSpec) -> dict | None:
+    def get(self, spec) -> dict | None:
         p = self.path(spec)
         if not p.exists():
             return None
@@ -145,8 +153,7 @@ class ResultCache:
             return None  # a damaged file is recomputed, never trusted
 
     def put(self, result: dict) -> None:
-        spec = RunSpec(**result["spec"])
-        p = self.path(spec)
+        p = self.path(self.spec_type(**result["spec"]))
         p.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=p.parent, suffix=".tmp")
         try:
@@ -156,6 +163,31 @@ class ResultCache:
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
+
+
+def run_cached(specs, run, cache: ResultCache, n_jobs=None, progress=True, refresh=False,
+               desc="runs") -> list[tuple[dict, bool]]:
+    """``(result, cached)`` for every spec, in order: read from ``cache`` or computed now.
+
+    Missing runs go through ``joblib.Parallel`` (``n_jobs=None`` defers to the
+    active ``joblib.parallel_config``, e.g. a Dask cluster), with a tqdm bar,
+    and each result is stored as soon as it arrives.
+    """
+    specs = list(specs)
+    results, todo = {}, []
+    for spec in specs:
+        hit = None if refresh else cache.get(spec)
+        if hit is None:
+            todo.append(spec)
+        else:
+            results[spec.key()] = (hit, True)
+    if todo:
+        jobs = Parallel(n_jobs=n_jobs, return_as="generator_unordered")(
+            delayed(run)(s) for s in todo)
+        for res in tqdm(jobs, total=len(todo), disable=not progress, desc=desc):
+            cache.put(res)
+            results[res["key"]] = (res, False)
+    return [results[spec.key()] for spec in specs]
 
 
 def run_grid(specs, cache_dir=None, n_jobs=None, progress=True, refresh=False) -> pd.DataFrame:
@@ -170,23 +202,10 @@ def run_grid(specs, cache_dir=None, n_jobs=None, progress=True, refresh=False) -
     ``n_anomalies``, ``seconds``, ``cached`` (read from disk rather than run now).
     """
     specs = list(specs)
-    cache = ResultCache(cache_dir)
-    results, todo = {}, []
-    for spec in specs:
-        hit = None if refresh else cache.get(spec)
-        if hit is None:
-            todo.append(spec)
-        else:
-            results[spec.key()] = (hit, True)
-    if todo:
-        jobs = Parallel(n_jobs=n_jobs, return_as="generator_unordered")(
-            delayed(run_one)(s) for s in todo)
-        for res in tqdm(jobs, total=len(todo), disable=not progress, desc="discovery runs"):
-            cache.put(res)
-            results[res["key"]] = (res, False)
+    done = run_cached(specs, run_one, ResultCache(cache_dir), n_jobs=n_jobs, progress=progress,
+                      refresh=refresh, desc="discovery runs")
     rows = []
-    for spec in specs:
-        res, cached = results[spec.key()]
+    for spec, (res, cached) in zip(specs, done, strict=True):
         found, base = np.asarray(res["found"]), np.asarray(res["baseline"])
         rows.append({**asdict(spec), "found": found, "baseline": base,
                      "found_at_budget": int(found[-1]), "baseline_at_budget": int(base[-1]),
@@ -392,13 +411,13 @@ def prune(cache_dir=None, dry_run=False) -> list[Path]:
     looked at; other result folders (e.g. ``detectors/``) are left alone.
     Returns the files removed (or that would be, with ``dry_run``).
     """
-    from .describe.study import _path as description_path
+    from .describe.study import description_cache
 
     root = Path(cache_dir) if cache_dir is not None else default_cache_dir()
     runs, descriptions = book_grids()
     cache = ResultCache(root)
     keep = {cache.path(s).resolve() for s in runs}
-    keep |= {description_path(root, s).resolve() for s in descriptions}
+    keep |= {description_cache(root).path(s).resolve() for s in descriptions}
     folders = {s.dataset for s in runs} | {"descriptions"}
     stale = [p for folder in sorted(folders) if (root / folder).is_dir()
              for p in sorted((root / folder).rglob("*.json")) if p.resolve() not in keep]

@@ -13,14 +13,12 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
-import platform
 import resource
 import time
 import tracemalloc
-from pathlib import Path
 
 import numpy as np
+from _common import append_results, machine
 
 from adlib.aad import Session
 from adlib.aad.discover import baseline_curve
@@ -31,19 +29,8 @@ from adlib.feedback import Oracle
 # Every benchmark data set of the book at its budget (adlib.experiments.BENCHMARK_BUDGETS).
 CASES = list(BENCHMARK_BUDGETS.items())
 ENSEMBLES = ("iforest", "hstrees", "rsforest", "loda")
-RESULTS = Path(__file__).with_name("RESULTS.md")
 
 
-def machine() -> str:
-    cpu = platform.processor() or "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}"
 
 
 def run_case(name: str, budget: int, seed: int, trace_memory: bool = False,
@@ -127,11 +114,7 @@ def main() -> None:
     ])
     print(block)
     if not args.no_write:
-        if not RESULTS.exists():
-            RESULTS.write_text("# Benchmark results\n\nAppended by the scripts in bench/ "
-                               "(`make bench`); newest last.\n\n")
-        with RESULTS.open("a") as fh:
-            fh.write(block + "\n")
+        append_results(block)
 
 
 if __name__ == "__main__":

@@ -20,9 +20,8 @@ import datetime as dt
 import os
 import tempfile
 import time
-from pathlib import Path
 
-from bench_aad import RESULTS, machine
+from _common import append_results, machine
 
 from adlib.experiments import PUBLISHED_IFOREST, benchmark_grid, run_grid, summarize
 
@@ -61,8 +60,7 @@ def main() -> None:
     ])
     print(block)
     if not args.no_write:
-        with Path(RESULTS).open("a") as fh:
-            fh.write(block + "\n")
+        append_results(block)
 
 
 if __name__ == "__main__":

@@ -16,11 +16,10 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
-import platform
 import time
-from pathlib import Path
 
 import numpy as np
+from _common import append_results, machine
 
 from adlib.aad import Session
 from adlib.aad.query import DescriptionDiverseStrategy
@@ -29,19 +28,8 @@ from adlib.describe import describe_session, evaluate_rules
 from adlib.feedback import Oracle
 
 CASES = [("toy2", 40), ("abalone", 300), ("ann_thyroid_1v3", 300)]
-RESULTS = Path(__file__).with_name("RESULTS.md")
 
 
-def machine() -> str:
-    cpu = platform.processor() or "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}"
 
 
 def timed(fn, repeats: int):
@@ -104,8 +92,7 @@ def main() -> None:
     ])
     print(block)
     if not args.no_write:
-        with RESULTS.open("a") as fh:
-            fh.write(block + "\n")
+        append_results(block)
 
 
 if __name__ == "__main__":

@@ -16,29 +16,18 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
-import platform
 import time
-from pathlib import Path
+
+from _common import append_results, machine
 
 from adlib.datasets import load_dataset
 from adlib.detectors import DEEP_DETECTORS, DETECTOR_NAMES, make_detector
 from adlib.detectors.benchmark import BENCHMARK_DATASETS, BENCHMARK_PARAMS
 
-RESULTS = Path(__file__).with_name("RESULTS.md")
 SHORT = {"ann_thyroid_1v3": "thyroid", "cardiotocography_1": "cardio",
          "shuttle_1v23567": "shuttle", "mammography": "mammo"}
 
 
-def machine() -> str:
-    cpu = platform.processor() or "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}"
 
 
 def time_one(name: str, X, seed: int) -> tuple[float, float]:
@@ -98,11 +87,7 @@ def main() -> None:
     ])
     print(block)
     if not args.no_write:
-        if not RESULTS.exists():
-            RESULTS.write_text("# Benchmark results\n\nAppended by the scripts in bench/ "
-                               "(`make bench`); newest last.\n\n")
-        with RESULTS.open("a") as fh:
-            fh.write(block + "\n")
+        append_results(block)
 
 
 if __name__ == "__main__":

@@ -25,28 +25,15 @@ import time
 from pathlib import Path
 
 import numpy as np
+from _common import append_results, machine
 
 from adlib.aad import Session
 from adlib.datasets import load_dataset
 from adlib.feedback.widgets import AnalystPanel
 
 DATASETS = ("toy2", "ann_thyroid_1v3", "shuttle_1v23567")
-RESULTS = Path(__file__).with_name("RESULTS.md")
 
 
-def machine() -> str:
-    """The machine line of the other benchmarks (CPU model, cores, Python)."""
-    import platform
-
-    cpu = platform.processor() or "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}"
 
 
 def _timed(fn) -> float:
@@ -125,14 +112,10 @@ def main() -> None:
             f"{r['resume_s']:.2f} ({r['resume_n']}) | {r['panel_s']:.2f} | {r['median']:.0f} | {r['p95']:.0f} | {r['max']:.0f} | "
             f"{r['oracle5']:.0f} | {r['undo']:.0f} ({r['undo_at']}) | {r['undo100']:.0f} | "
             f"{r['png_kb']:.0f} |")
-    text = "\n".join(lines) + "\n"
+    text = "\n".join(lines)
     print(text)
     if not args.no_write:
-        if not RESULTS.exists():
-            RESULTS.write_text("# Benchmark results\n\nAppended by the scripts in bench/ "
-                               "(`make bench`); newest last.\n")
-        with RESULTS.open("a") as fh:
-            fh.write(text)
+        append_results(text)
 
 
 if __name__ == "__main__":

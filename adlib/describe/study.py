@@ -17,14 +17,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import pandas as pd
-from joblib import Parallel, delayed
 
 # Bump when a change in the library changes these results.
 DESCRIPTION_RESULTS_VERSION = 1
@@ -92,44 +89,22 @@ def run_description(spec: DescriptionSpec) -> dict:
             "n_anomalies": int(data.y.sum())}
 
 
-def _path(root: Path, spec: DescriptionSpec) -> Path:
-    return root / "descriptions" / spec.dataset / f"{spec.key()}.json"
+def description_cache(root=None):
+    """The description runs' cache: ``<results>/descriptions/<dataset>/<key>.json``."""
+    from ..experiments import ResultCache, default_cache_dir
+
+    root = Path(root) if root is not None else default_cache_dir()
+    return ResultCache(root / "descriptions", spec_type=DescriptionSpec)
 
 
 def run_description_grid(specs, cache_dir=None, n_jobs=None, refresh=False) -> pd.DataFrame:
     """Run (or read from the cache) every spec; one row per (spec, checkpoint, method)."""
-    from ..experiments import default_cache_dir
+    from ..experiments import run_cached
 
-    root = Path(cache_dir) if cache_dir is not None else default_cache_dir()
     specs = list(specs)
-    results, todo = {}, []
-    for spec in specs:
-        p = _path(root, spec)
-        hit = None
-        if not refresh and p.exists():
-            try:
-                hit = json.loads(p.read_text())
-            except json.JSONDecodeError:
-                hit = None
-        if hit is None:
-            todo.append(spec)
-        else:
-            results[spec.key()] = hit
-    if todo:
-        for res in Parallel(n_jobs=n_jobs, return_as="generator_unordered")(
-                delayed(run_description)(s) for s in todo):
-            spec = DescriptionSpec(**res["spec"])
-            p = _path(root, spec)
-            p.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=p.parent, suffix=".tmp")
-            try:
-                with os.fdopen(fd, "w") as fh:
-                    json.dump(res, fh)
-                os.replace(tmp, p)
-            except BaseException:
-                Path(tmp).unlink(missing_ok=True)
-                raise
-            results[res["key"]] = res
+    done = run_cached(specs, run_description, description_cache(cache_dir), n_jobs=n_jobs,
+                      progress=False, refresh=refresh, desc="description runs")
+    results = {spec.key(): res for spec, (res, _) in zip(specs, done, strict=True)}
     rows = []
     for spec in specs:
         res = results[spec.key()]

@@ -26,8 +26,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 import time
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
@@ -35,9 +33,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from joblib import Parallel, delayed
-from tqdm.auto import tqdm
 
+from ..experiments import ResultCache, run_cached
 from . import DEEP_DETECTORS, DETECTOR_NAMES, make_detector
 
 # Bump when a change in the detectors changes their scores, so old caches are not reused.
@@ -153,36 +150,12 @@ def default_detector_cache() -> Path:
     return default_cache_dir() / "detectors"
 
 
-class DetectorCache:
-    """One JSON file per run under ``<root>/<dataset>/<key>.json``, written atomically."""
+class DetectorCache(ResultCache):
+    """The detector runs' cache: ``<root>/<dataset>/<key>.json`` (default root: :func:`default_detector_cache`)."""
 
     def __init__(self, root=None):
-        self.root = Path(root) if root is not None else default_detector_cache()
-
-    def path(self, spec: DetectorRun) -> Path:
-        return self.root / spec.dataset / f"{spec.key()}.json"
-
-    def get(self, spec: DetectorRun) -> dict | None:
-        p = self.path(spec)
-        if not p.exists():
-            return None
-        try:
-            return json.loads(p.read_text())
-        except json.JSONDecodeError:
-            return None  # a damaged file is recomputed, never trusted
-
-    def put(self, result: dict) -> None:
-        spec = DetectorRun(**result["spec"])
-        p = self.path(spec)
-        p.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=p.parent, suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w") as fh:
-                json.dump(result, fh, indent=1, sort_keys=True)
-            os.replace(tmp, p)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        super().__init__(root if root is not None else default_detector_cache(),
+                         spec_type=DetectorRun)
 
 
 def run_detector_grid(specs, cache_dir=None, n_jobs=None, progress=True,
@@ -194,23 +167,10 @@ def run_detector_grid(specs, cache_dir=None, n_jobs=None, progress=True,
     ``cached`` (read from disk rather than computed now).
     """
     specs = list(specs)
-    cache = DetectorCache(cache_dir)
-    results, todo = {}, []
-    for spec in specs:
-        hit = None if refresh else cache.get(spec)
-        if hit is None:
-            todo.append(spec)
-        else:
-            results[spec.key()] = (hit, True)
-    if todo:
-        jobs = Parallel(n_jobs=n_jobs, return_as="generator_unordered")(
-            delayed(run_detector)(s) for s in todo)
-        for res in tqdm(jobs, total=len(todo), disable=not progress, desc="detector runs"):
-            cache.put(res)
-            results[res["key"]] = (res, False)
+    done = run_cached(specs, run_detector, DetectorCache(cache_dir), n_jobs=n_jobs,
+                      progress=progress, refresh=refresh, desc="detector runs")
     rows = []
-    for spec in specs:
-        res, cached = results[spec.key()]
+    for spec, (res, cached) in zip(specs, done, strict=True):
         rows.append({**asdict(spec), "auc": res["auc"], "precision": res["precision"],
                      "n": res["n"], "n_anomalies": res["n_anomalies"],
                      "seconds": res["seconds"], "cached": cached})
