@@ -26,6 +26,13 @@ def machine() -> str:
     return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}"
 
 
+def report(block: str, write: bool = True) -> None:
+    """Print a results block and (unless ``write`` is false) append it to bench/RESULTS.md."""
+    print(block)
+    if write:
+        append_results(block)
+
+
 def append_results(block: str) -> None:
     """Append a dated block to bench/RESULTS.md (created with its heading if missing)."""
     if not RESULTS.exists():

@@ -18,7 +18,7 @@ import time
 import tracemalloc
 
 import numpy as np
-from _common import append_results, machine
+from _common import machine, report
 
 from adlib.aad import Session
 from adlib.aad.discover import baseline_curve
@@ -112,9 +112,7 @@ def main() -> None:
         *lines,
         "",
     ])
-    print(block)
-    if not args.no_write:
-        append_results(block)
+    report(block, write=not args.no_write)
 
 
 if __name__ == "__main__":

@@ -21,7 +21,7 @@ import os
 import tempfile
 import time
 
-from _common import append_results, machine
+from _common import machine, report
 
 from adlib.experiments import PUBLISHED_IFOREST, benchmark_grid, run_grid, summarize
 
@@ -58,9 +58,7 @@ def main() -> None:
         *lines,
         "",
     ])
-    print(block)
-    if not args.no_write:
-        append_results(block)
+    report(block, write=not args.no_write)
 
 
 if __name__ == "__main__":

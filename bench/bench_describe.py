@@ -19,7 +19,7 @@ import os
 import time
 
 import numpy as np
-from _common import append_results, machine
+from _common import machine, report
 
 from adlib.aad import Session
 from adlib.aad.query import DescriptionDiverseStrategy
@@ -90,9 +90,7 @@ def main() -> None:
         *lines,
         "",
     ])
-    print(block)
-    if not args.no_write:
-        append_results(block)
+    report(block, write=not args.no_write)
 
 
 if __name__ == "__main__":

@@ -18,7 +18,7 @@ import datetime as dt
 import os
 import time
 
-from _common import append_results, machine
+from _common import machine, report
 
 from adlib.datasets import load_dataset
 from adlib.detectors import DEEP_DETECTORS, DETECTOR_NAMES, make_detector
@@ -85,9 +85,7 @@ def main() -> None:
         *lines,
         "",
     ])
-    print(block)
-    if not args.no_write:
-        append_results(block)
+    report(block, write=not args.no_write)
 
 
 if __name__ == "__main__":

@@ -25,7 +25,7 @@ import time
 from pathlib import Path
 
 import numpy as np
-from _common import append_results, machine
+from _common import machine, report
 
 from adlib.aad import Session
 from adlib.datasets import load_dataset
@@ -113,9 +113,7 @@ def main() -> None:
             f"{r['oracle5']:.0f} | {r['undo']:.0f} ({r['undo_at']}) | {r['undo100']:.0f} | "
             f"{r['png_kb']:.0f} |")
     text = "\n".join(lines)
-    print(text)
-    if not args.no_write:
-        append_results(text)
+    report(text, write=not args.no_write)
 
 
 if __name__ == "__main__":

@@ -60,7 +60,20 @@ def _mlp(tf, sizes, out, name):
 
 
 class _DeepDetector(Detector):
+    """What the autoencoder and the VAE share: parameters, seeded minibatch Adam training."""
+
     randomized = True
+
+    def __init__(self, hidden=(32,), latent_dim=None, epochs=60, batch_size=64,
+                 learning_rate=3e-3, standardize=True, max_train=None, random_state=None):
+        self.hidden = hidden
+        self.latent_dim = latent_dim
+        self.epochs = epochs
+        self.batch_size = batch_size
+        self.learning_rate = learning_rate
+        self.standardize = standardize
+        self.max_train = max_train
+        self.random_state = random_state
 
     def _default_latent(self, d):
         return max(1, d // 2) if self.latent_dim is None else int(self.latent_dim)
@@ -118,17 +131,6 @@ class Autoencoder(_DeepDetector):
     a seeded subsample of large data. Higher = more anomalous.
     """
 
-    def __init__(self, hidden=(32,), latent_dim=None, epochs=60, batch_size=64,
-                 learning_rate=3e-3, standardize=True, max_train=None, random_state=None):
-        self.hidden = hidden
-        self.latent_dim = latent_dim
-        self.epochs = epochs
-        self.batch_size = batch_size
-        self.learning_rate = learning_rate
-        self.standardize = standardize
-        self.max_train = max_train
-        self.random_state = random_state
-
     def _fit(self, X):
         X = self._build(X)
         tf = self.tf_
@@ -173,17 +175,6 @@ class VariationalAutoencoder(_DeepDetector):
     or whose code lies far from the prior score high (An & Cho 2015 use the
     reconstruction probability, a close relative). Higher = more anomalous.
     """
-
-    def __init__(self, hidden=(32,), latent_dim=None, epochs=60, batch_size=64,
-                 learning_rate=3e-3, standardize=True, max_train=None, random_state=None):
-        self.hidden = hidden
-        self.latent_dim = latent_dim
-        self.epochs = epochs
-        self.batch_size = batch_size
-        self.learning_rate = learning_rate
-        self.standardize = standardize
-        self.max_train = max_train
-        self.random_state = random_state
 
     def _fit(self, X):
         X = self._build(X)
