@@ -68,3 +68,22 @@ def test_no_loss_terms_keep_the_uniform_direction():
 def test_tau_must_be_a_fraction():
     with pytest.raises(ValueError, match="tau=3 must lie strictly between 0 and 1"):
         AAD(tau=3)
+
+
+def test_dense_and_sparse_features_give_the_same_update():
+    Z, labeled, labels = _random_problem(seed=3)
+    sparse = AAD(tau=0.1).init(Z.shape[1]).update(Z, labeled, labels)
+    dense = AAD(tau=0.1).init(Z.shape[1]).update(Z.toarray(), labeled, labels)
+    np.testing.assert_allclose(dense.w_, sparse.w_, rtol=1e-12, atol=1e-14)
+    assert dense.last_iterations_ == sparse.last_iterations_
+
+
+def test_sessions_score_mostly_dense_features_as_arrays():
+    from adlib.aad import Session
+
+    rng = np.random.default_rng(0)
+    dense = Session(sp.csr_matrix(rng.normal(size=(50, 6))))
+    sparse = Session(sp.random(50, 40, density=0.1, random_state=0, format="csr"))
+    assert isinstance(dense._scoring_matrix, np.ndarray)
+    assert sp.issparse(sparse._scoring_matrix)
+    assert sp.issparse(dense.features)  # the public matrix stays CSR for everyone else

@@ -147,7 +147,7 @@ class AAD:
     def update(self, Z, labeled: np.ndarray, labels: np.ndarray, scores=None) -> AAD:
         """One feedback update of the weights from all labels so far.
 
-        ``Z`` is the full feature matrix (CSR), ``labeled`` the indices of the
+        ``Z`` is the full feature matrix (CSR, or a dense array), ``labeled`` the indices of the
         labeled rows and ``labels`` their labels (1 = anomaly, 0 = nominal).
         ``scores`` (optional) are ``Z @ w`` under the current weights, to avoid
         recomputing them.
@@ -156,14 +156,19 @@ class AAD:
         labels = np.asarray(labels, dtype=np.int64)
         if labeled.size == 0:
             return self
-        Z = sp.csr_matrix(Z)
+        if not isinstance(Z, np.ndarray):  # dense members (LODA, precomputed) may stay dense
+            Z = sp.csr_matrix(Z)
         if scores is None:
             scores = self.scores(Z)
         margin = tau_margin(scores, self.tau)
-        tau_row = Z[margin.tau_index]
-        tau_cols, tau_vals = tau_row.indices, tau_row.data
+        if isinstance(Z, np.ndarray):
+            tau_vals = Z[margin.tau_index]
+            tau_cols = np.arange(tau_vals.size)
+        else:
+            tau_row = Z[margin.tau_index]
+            tau_cols, tau_vals = tau_row.indices, tau_row.data
         Z_lab = Z[labeled]
-        Z_lab_T = Z_lab.T  # CSC view, no copy
+        Z_lab_T = Z_lab.T  # CSC view (or transposed array), no copy
         direction, c_q, c_t = self._hinge_terms(labels)
         influence = 1.0 / labels.size if self.adaptive_prior else 1.0
         prior_strength = influence / self.prior_sigma2

@@ -28,6 +28,8 @@ from .model import AAD, tau_margin
 from .query import make_strategy
 
 UNLABELED = -1
+#: Feature matrices with more than this fraction of non-zeros are scored dense.
+DENSE_FRACTION = 0.5
 
 _LABEL_WORDS = {"anomaly": 1, "anomalous": 1, "nominal": 0, "normal": 0}
 
@@ -76,6 +78,11 @@ class Session:
             raise ValueError(f"batch_size={batch_size} must be at least 1")
         self.features = sp.csr_matrix(features)
         n, m = self.features.shape
+        # What the weights multiply: the CSR matrix, or a dense copy when most
+        # entries are non-zero (LODA projections, precomputed scores), where a
+        # dense product is about 4x faster and costs little more memory.
+        self._scoring_matrix = (self.features.toarray()
+                                if self.features.nnz > DENSE_FRACTION * n * m else self.features)
         if budget is not None and not 0 < budget <= n:
             raise ValueError(f"budget={budget} must be between 1 and the number of instances ({n})")
         self.model = (model if model is not None else AAD()).init(m)
@@ -97,7 +104,7 @@ class Session:
         self.pending: list[int] = []
         self.pretrained: list[int] = []
         self.initial_weights = self.model.w_.copy()
-        self.scores = self.model.scores(self.features)
+        self.scores = self.model.scores(self._scoring_matrix)
         self.initial_scores = self.scores.copy()
         # The record of what was done (answers, skips, pretrain), in order: undo
         # and resume replay it. ``recorder(event)``, if set (a LabelStore), gets
@@ -349,8 +356,8 @@ class Session:
 
     def _update_weights(self) -> None:
         labeled = np.flatnonzero(self.labels != UNLABELED)
-        self.model.update(self.features, labeled, self.labels[labeled], scores=self.scores)
-        self.scores = self.model.scores(self.features)
+        self.model.update(self._scoring_matrix, labeled, self.labels[labeled], scores=self.scores)
+        self.scores = self.model.scores(self._scoring_matrix)
 
     def snapshot(self) -> dict:
         """The state worth drawing after an answer: weights, margin, queries and answers."""
