@@ -401,7 +401,12 @@ def book_grids():
     try_it = make_grid(["abalone"], ensembles=["loda"], seeds=range(2), budget=60,
                        ensemble_params={"n_projections": 50})
     runs = benchmark_grid() + strategy_grid() + diversity_grid() + try_it
-    return runs, description_grid() + description_real_grid()
+    # and the "try it" cell of the chapter comparing compact descriptions with BRS
+    from .describe.study import DescriptionSpec
+
+    describe_try_it = [DescriptionSpec("toy2", budget=40, seed=0, every=40, n_top=3,
+                                       compact_params={"min_precision": 0.6})]
+    return runs, description_grid() + description_real_grid() + describe_try_it
 
 
 def prune(cache_dir=None, dry_run=False) -> list[Path]:

@@ -86,6 +86,21 @@ if NOTEBOOKS:
             )
         if failure:  # outside the except block: no chained papermill traceback
             pytest.fail(failure, pytrace=False)
+        # Numbers glued into the text must be plain Python numbers: a numpy 2 scalar's
+        # text is "np.float64(0.5)", which myst-nb cannot format (`{glue:text}`x:.2f``).
+        executed = nbformat.read(out, as_version=4)
+        numpy_glue = [
+            (o.metadata["scrapbook"].get("name"), text)
+            for c in executed.cells if c.cell_type == "code"
+            for o in c.get("outputs", [])
+            if "scrapbook" in o.get("metadata", {})
+            for mime, text in o.get("data", {}).items()
+            if mime.endswith("text/plain") and re.match(r"np\.\w+\(", str(text))
+        ]
+        assert not numpy_glue, (
+            f"{_rel(path)} glues numpy scalars {numpy_glue}: wrap them in float() or int() "
+            "so the book can format them."
+        )
         pngs = sorted(figures.rglob("*.png")) if figures.exists() else []
         assert pngs, (
             f"{_rel(path)} ran but saved no figure: no .png under $ADLIB_FIGURES ({figures}). "
