@@ -248,7 +248,7 @@ BENCHMARK_BUDGETS = {
     "abalone": 300, "ann_thyroid_1v3": 300, "cardiotocography_1": 300, "yeast": 300,
     "mammography": 1500, "shuttle_1v23567": 1500, "weather": 1000,
 }
-BENCHMARK_ENSEMBLES = ("iforest", "hstrees", "rsforest", "loda")
+BENCHMARK_ENSEMBLES = ("iforest", "hstrees", "rsforest", "loda", "multiview")
 
 #: Published IForest-AAD results, mean over 10 reruns at the budget, tau 0.03, read
 #: from the discovery-curve figures of the original work (Das et al. 2017, 2019):

@@ -28,7 +28,7 @@ from adlib.feedback import Oracle
 
 # Every benchmark data set of the book at its budget (adlib.experiments.BENCHMARK_BUDGETS).
 CASES = list(BENCHMARK_BUDGETS.items())
-ENSEMBLES = ("iforest", "hstrees", "rsforest", "loda")
+ENSEMBLES = ("iforest", "hstrees", "rsforest", "loda", "multiview")
 
 
 
