@@ -202,6 +202,21 @@ def plot_partition(lower, upper, X, y=None, ax=None, title=None, color="#333333"
     return fig
 
 
+def _panel_grid(table, panel, ncols):
+    """Small-multiples layout: one axes per value of ``table[panel]`` (in order of appearance).
+
+    Returns the figure and ``(ax, value, rows of table with that value)`` per
+    panel; axes left over in the last row are hidden.
+    """
+    panels = list(dict.fromkeys(table[panel]))
+    nrows = -(-len(panels) // ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(4.2 * ncols, 3.4 * nrows), squeeze=False)
+    for ax in axes.flat[len(panels):]:
+        ax.set_visible(False)
+    return fig, [(ax, p, table[table[panel] == p])
+                 for ax, p in zip(axes.flat, panels, strict=False)]
+
+
 def plot_discovery_panels(table, panel="dataset", hue="ensemble", ncols=4, baseline_of=None,
                           title=None):
     """Small multiples of discovery curves from an experiments table.
@@ -211,14 +226,9 @@ def plot_discovery_panels(table, panel="dataset", hue="ensemble", ncols=4, basel
     baseline of ``baseline_of`` (a ``hue`` value; default: each hue's own,
     thin and dashed in the same colour).
     """
-    panels = list(dict.fromkeys(table[panel]))
     hues = list(dict.fromkeys(table[hue]))
-    nrows = -(-len(panels) // ncols)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(4.2 * ncols, 3.4 * nrows), squeeze=False)
-    for ax in axes.flat[len(panels):]:
-        ax.set_visible(False)
-    for ax, p in zip(axes.flat, panels, strict=False):
-        sub = table[table[panel] == p]
+    fig, cells = _panel_grid(table, panel, ncols)
+    for ax, p, sub in cells:
         for i, h in enumerate(hues):
             g = sub[sub[hue] == h]
             if g.empty:
@@ -326,14 +336,9 @@ def plot_array_panels(table, column, panel="dataset", hue="setting", ncols=3, xl
     array (the original's "average over the batches so far"); ``x_step``
     scales the x axis (e.g. 3 queries per batch).
     """
-    panels = list(dict.fromkeys(table[panel]))
     hues = list(dict.fromkeys(table[hue]))
-    nrows = -(-len(panels) // ncols)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(4.2 * ncols, 3.4 * nrows), squeeze=False)
-    for ax in axes.flat[len(panels):]:
-        ax.set_visible(False)
-    for ax, p in zip(axes.flat, panels, strict=False):
-        sub = table[table[panel] == p]
+    fig, cells = _panel_grid(table, panel, ncols)
+    for ax, p, sub in cells:
         for i, h in enumerate(hues):
             g = sub[sub[hue] == h]
             if g.empty:
