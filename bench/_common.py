@@ -6,6 +6,7 @@ Not a benchmark itself (the Makefile skips bench/_*.py). Scripts run as
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import platform
 from pathlib import Path
@@ -26,11 +27,18 @@ def machine() -> str:
     return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}"
 
 
-def report(block: str, write: bool = True) -> None:
-    """Print a results block and (unless ``write`` is false) append it to bench/RESULTS.md."""
+def report(script: str, description: str, table: list[str], write: bool = True) -> str:
+    """Print a results block and (unless ``write`` is false) append it to bench/RESULTS.md.
+
+    The block is a dated heading (``### <script>, <date time>``), the
+    description (machine, settings, load) and the table's lines.
+    """
+    when = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
+    block = "\n".join([f"### {script}, {when}", "", description, "", *table, ""])
     print(block)
     if write:
         append_results(block)
+    return block
 
 
 def append_results(block: str) -> None:

@@ -12,7 +12,6 @@ Appends a dated table to bench/RESULTS.md. Not part of `make test`.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import resource
 import time
 import tracemalloc
@@ -98,21 +97,15 @@ def main() -> None:
             f"| {r['baseline']} | {r['members']} | {r['fit_s']:.2f} | {r['wall_s']:.1f} "
             f"| {r['step_ms_mean']:.2f} | {r['step_ms_median']:.2f} | {r['step_ms_p95']:.2f} "
             f"| {r['step_ms_last100']:.2f} | {r['peak_mb']:.0f} |")
-    when = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
-    block = "\n".join([
-        f"### bench_aad.py, {when}",
-        "",
+    description = (
         f"Machine: {machine()}. AAD with each ensemble's defaults (IForest: 100 trees x 256 "
         "samples), tau 0.03, greedy top-1, "
         f"seed {args.seed}. Step = answer -> weight update -> re-score all rows. "
         "Timings from an untraced run; peak traced MB (numpy + Python allocations) "
         "from a second run under tracemalloc. "
-        f"Process peak RSS {rss_mb:.0f} MB.",
-        "",
-        *lines,
-        "",
-    ])
-    report(block, write=not args.no_write)
+        f"Process peak RSS {rss_mb:.0f} MB."
+    )
+    report("bench_aad.py", description, lines, write=not args.no_write)
 
 
 if __name__ == "__main__":

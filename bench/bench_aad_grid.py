@@ -16,7 +16,6 @@ bench/RESULTS.md. Not part of `make test`.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import os
 import tempfile
 import time
@@ -45,20 +44,14 @@ def main() -> None:
         lines.append(f"| {r.dataset} | {r.budget} | {r.found:.1f} ({r.n_anomalies}) | {pub:.1f} "
                      f"| {r.baseline:.1f} | {r.seconds:.1f} |")
     serial = float(table.seconds.sum())
-    when = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
     load = os.getloadavg()[0]
-    block = "\n".join([
-        f"### bench_aad_grid.py, {when}",
-        "",
+    description = (
         f"Machine: {machine()}; load average {load:.1f} at the end. The whole {args.ensemble}-AAD "
         f"benchmark grid ({len(specs)} runs: 7 data sets x 10 seeds, greedy top-1, tau 0.03, "
         f"fresh cache) with n_jobs={args.n_jobs}: **{wall:.0f} s wall** "
-        f"({wall / 60:.1f} min); the runs themselves add up to {serial:.0f} s.",
-        "",
-        *lines,
-        "",
-    ])
-    report(block, write=not args.no_write)
+        f"({wall / 60:.1f} min); the runs themselves add up to {serial:.0f} s."
+    )
+    report("bench_aad_grid.py", description, lines, write=not args.no_write)
 
 
 if __name__ == "__main__":

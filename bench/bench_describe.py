@@ -14,7 +14,6 @@ same session. Appends a dated table to bench/RESULTS.md. Not part of `make test`
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import os
 import time
 
@@ -75,22 +74,16 @@ def main() -> None:
             f"| {r['training']} | {r['cd_ms']:.1f} ({r['cd_max']:.1f}) | {r['status']} "
             f"| {r['cd_rules']}, {r['cd_f1']:.2f} | {r['brs_ms']:.0f} ({r['brs_max']:.0f}) "
             f"| {r['brs_rules']}, {r['brs_f1']:.2f} | {r['bald_ms']:.1f} |")
-    when = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
-    block = "\n".join([
-        f"### bench_describe.py, {when}",
-        "",
+    description = (
         f"Machine: {machine()}. Isolation Forest AAD (100 trees x 256 samples), tau 0.03, "
         f"greedy top-1, seed {args.seed}; then the descriptions of the discovered anomalies "
         "(candidates: each anomaly's 5 highest-contributing leaves; training set: the queries "
         "plus as many unlabeled rows as nominal). ILP = compact description (cvxopt GLPK); "
         "BRS = Bayesian Rule Set, 500 annealing steps; BAL-D batch = one description-diverse "
         f"selection of 3 from the top 10. Median of {args.repeats} repeats (max in brackets); "
-        f"1-minute load average at the start: {load:.1f}.",
-        "",
-        *lines,
-        "",
-    ])
-    report(block, write=not args.no_write)
+        f"1-minute load average at the start: {load:.1f}."
+    )
+    report("bench_describe.py", description, lines, write=not args.no_write)
 
 
 if __name__ == "__main__":

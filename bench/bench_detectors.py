@@ -14,7 +14,6 @@ part of `make test`. (TensorFlow's import is paid before timing starts.)
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import os
 import time
 
@@ -71,21 +70,15 @@ def main() -> None:
         lines.append(f"| {name} | " + " | ".join(f"{v:.2f}" for v in row) + f" | {sum(row):.1f} |")
     top = sorted(slow, reverse=True)[:3]
     worst = "; ".join(f"{n} on {d} {t:.1f} s (fit {f:.1f}, score {s:.1f})" for t, n, d, f, s in top)
-    when = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
     capped = ", ".join(f"{k} max_train={v['max_train']}" for k, v in BENCHMARK_PARAMS.items())
-    block = "\n".join([
-        f"### bench_detectors.py, {when}",
-        "",
+    description = (
         f"Machine: {machine()}. Seconds of `fit(X)` + `score_samples(X)` on the whole data set "
         f"(rows x features in the header), one process, seed {args.seed}, the AUC table's "
         f"parameters ({capped}; the rest use every row). "
         f"Total {total:.0f} s; slowest: {worst}. "
-        f"1-minute load average at the start: {load:.1f}.",
-        "",
-        *lines,
-        "",
-    ])
-    report(block, write=not args.no_write)
+        f"1-minute load average at the start: {load:.1f}."
+    )
+    report("bench_detectors.py", description, lines, write=not args.no_write)
 
 
 if __name__ == "__main__":

@@ -18,7 +18,6 @@ Appends a table to bench/RESULTS.md. Not part of `make test`.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import os
 import tempfile
 import time
@@ -93,15 +92,16 @@ def main() -> None:
         print(f"{name}: click median {r['median']:.0f} ms, p95 {r['p95']:.0f}, max {r['max']:.0f};"
               f" oracle x5 {r['oracle5']:.0f} ms; undo {r['undo']:.0f} ms at {r['undo_at']},"
               f" {r['undo100']:.0f} ms at 100")
-    lines = [
-        f"\n### bench_widgets.py, {dt.datetime.now():%Y-%m-%d %H:%M}\n",
+    description = (
         f"Machine: {machine()}. Click -> updated view of `AnalystPanel` in plain Python "
         "(`Button.click()` until it returns: answer written and fsync-ed to the label store, "
         "weight update, next query, texts, figure redrawn to PNG), Isolation Forest AAD "
         f"defaults, seed {args.seed}, {args.clicks} clicks per dataset (each the right answer). "
         "Open = fit + new store; resume = fit + replay of the stored answers (a new kernel); "
         "undo replays every earlier answer. Targets of the issue: under 0.3 s on the toy data, "
-        f"under 1 s on 12k rows. 1-minute load average at the start: {load:.1f}.\n",
+        f"under 1 s on 12k rows. 1-minute load average at the start: {load:.1f}."
+    )
+    lines = [
         "| dataset | rows x d | view | open s | resume s (answers) | panel s | click ms median | p95 | max "
         "| oracle x5 ms | undo ms (answers) | undo ms at 100 | PNG kB |",
         "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
@@ -112,8 +112,7 @@ def main() -> None:
             f"{r['resume_s']:.2f} ({r['resume_n']}) | {r['panel_s']:.2f} | {r['median']:.0f} | {r['p95']:.0f} | {r['max']:.0f} | "
             f"{r['oracle5']:.0f} | {r['undo']:.0f} ({r['undo_at']}) | {r['undo100']:.0f} | "
             f"{r['png_kb']:.0f} |")
-    text = "\n".join(lines)
-    report(text, write=not args.no_write)
+    report("bench_widgets.py", description, lines, write=not args.no_write)
 
 
 if __name__ == "__main__":
