@@ -45,20 +45,15 @@ class Detector(BaseEstimator):
     # -- public API -------------------------------------------------------------
     def fit(self, X, y=None):
         """Fit on ``X`` (``y`` is ignored: the detectors are unsupervised). Returns ``self``."""
-        X = check_features(X, "X")
-        self.n_features_in_ = X.shape[1]
-        self.n_train_ = X.shape[0]
         with threadpool_limits(limits=1):
-            self._fit(self._prepare(X, fit=True))
-        self.fitted_ = True
+            self._fit_checked(check_features(X, "X"))
         return self
 
     def score_samples(self, X) -> np.ndarray:
         """Anomaly score of every row of ``X``: higher = more anomalous."""
-        self._check_fitted()
-        X = check_features(X, "X", n_features=self.n_features_in_)
+        X = self._checked(X)
         with threadpool_limits(limits=1):
-            return np.asarray(self._score(self._prepare(X)), dtype=np.float64)
+            return np.asarray(self._score(X), dtype=np.float64)
 
     def score(self, X, y=None) -> np.ndarray:
         """Per-sample anomaly scores (same as :meth:`score_samples`; higher = more anomalous)."""
@@ -66,16 +61,29 @@ class Detector(BaseEstimator):
 
     def fit_score(self, X) -> np.ndarray:
         """Fit on ``X`` and return the scores of the training points themselves."""
-        self.fit(X)
         with threadpool_limits(limits=1):
-            return np.asarray(self._score_train(self._prepare(check_features(X, "X"))),
-                              dtype=np.float64)
+            prepared = self._fit_checked(check_features(X, "X"))
+            return np.asarray(self._score_train(prepared), dtype=np.float64)
 
     # -- helpers for subclasses ---------------------------------------------------
+    def _fit_checked(self, X):
+        """Fit on validated ``X``; returns ``X`` as the detector sees it (standardised or not)."""
+        self.n_features_in_ = X.shape[1]
+        self.n_train_ = X.shape[0]
+        prepared = self._prepare(X, fit=True)
+        self._fit(prepared)
+        self.fitted_ = True
+        return prepared
+
     def _check_fitted(self):
         if not getattr(self, "fitted_", False):
             raise NotFittedError(f"This {type(self).__name__} is not fitted yet: call fit(X) "
                                  "before scoring (or use fit_score(X)).")
+
+    def _checked(self, X):
+        """New points as the fitted detector sees them: fitted?, validated, standardised."""
+        self._check_fitted()
+        return self._prepare(check_features(X, "X", n_features=self.n_features_in_))
 
     def _prepare(self, X, fit=False):
         if not getattr(self, "standardize", False):

@@ -457,7 +457,6 @@ class OneClassSVM(Detector):
         return -self.svm_.decision_function(X)
 
 
-
 class PCAReconstruction(Detector):
     """Squared reconstruction error from the leading principal components (standardised).
 

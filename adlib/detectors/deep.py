@@ -149,15 +149,13 @@ class Autoencoder(_DeepDetector):
 
     def reconstruct(self, X) -> np.ndarray:
         """Reconstructions of ``X`` (in the standardised space when ``standardize``)."""
-        self._check_fitted()
-        from .._validation import check_features
+        return self._reconstruct(self._checked(X))
 
-        X = self._prepare(check_features(X, "X", n_features=self.n_features_in_))
+    def _reconstruct(self, X):
         return self.decoder_(self.encoder_(X.astype(np.float32))).numpy().astype(np.float64)
 
     def _score(self, X):
-        R = self.decoder_(self.encoder_(X.astype(np.float32))).numpy()
-        return ((X - R) ** 2).mean(axis=1)
+        return ((X - self._reconstruct(X)) ** 2).mean(axis=1)
 
 
 class VariationalAutoencoder(_DeepDetector):
@@ -200,11 +198,7 @@ class VariationalAutoencoder(_DeepDetector):
 
     def score_terms(self, X) -> tuple[np.ndarray, np.ndarray]:
         """The two terms of the score: (reconstruction error, KL divergence)."""
-        self._check_fitted()
-        from .._validation import check_features
-
-        X = self._prepare(check_features(X, "X", n_features=self.n_features_in_))
-        return self._terms(X)
+        return self._terms(self._checked(X))
 
     def _terms(self, X):
         k = self.latent_dim_
