@@ -61,7 +61,6 @@ def min_cost_cover(A, cost, time_limit_s=20.0) -> tuple[np.ndarray, str]:
         return np.array([], dtype=int), "nothing to cover"
     if not A.any(axis=1).all():
         raise ValueError("some rows are in no column: they cannot be covered")
-    glpk.options["msg_lev"] = "GLP_MSG_OFF"
     status, z = glpk.ilp(cvxopt.matrix(cost), cvxopt.matrix(-A.astype(float)),
                          cvxopt.matrix(-np.ones(A.shape[0])), B=set(range(cost.size)),
                          options={"msg_lev": "GLP_MSG_OFF", "tm_lim": int(time_limit_s * 1000)})

@@ -130,7 +130,7 @@ def describe_session(session, method="compact", n_top=5, seed=0, **params) -> De
         return Description(method, d.rules, cand[d.selected], cand, (idx, lab),
                            {"status": d.status, "uncovered": d.uncovered})
     if method == "brs":
-        rules = [Rule.from_box(lo, hi) for lo, hi in zip(lower, upper, strict=True)]
+        rules = region_rules(session.ensemble, cand)
         C = membership(session.features, idx, cand)
         lengths = np.array([rule_length(r) for r in rules])
         brs = BayesianRuleSet(**{"random_state": seed, **params}).fit(C, lab, lengths=lengths)
