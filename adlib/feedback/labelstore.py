@@ -124,11 +124,13 @@ class LabelStore:
         for line in lines:
             starts.append(pos)
             pos += len(line) + 1
+        filled = [k for k, line in enumerate(lines) if line.strip()]
+        last = filled[-1] if filled else -1
         records, last_good_end = [], 0
         for k, line in enumerate(lines):
             if not line.strip():
                 continue
-            is_last = all(not rest.strip() for rest in lines[k + 1:])
+            is_last = k == last
             try:
                 record = json.loads(line.decode("utf-8"))
                 if k == 0 or not records:
@@ -154,7 +156,7 @@ class LabelStore:
                         f"{path} is not an adlib label store ({err}). Pass a path to a new "
                         "file, or to a store written by adlib.feedback.LabelStore.") from None
                 raise CorruptLabelStoreError(
-                    f"label store {path}: line {k + 1} of {sum(1 for x in lines if x.strip())} is "
+                    f"label store {path}: line {k + 1} of {len(filled)} is "
                     f"not a valid record ({err}): {line[:80]!r}. Only a broken LAST line (an "
                     "interrupted write) is repaired automatically; this one has answers after "
                     f"it. Fix or delete line {k + 1} by hand, or start a new store.") from None
