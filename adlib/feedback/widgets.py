@@ -96,22 +96,14 @@ def region_rule(session: Session, index: int, feature_names=None) -> str | None:
     lower, upper = getattr(ens, "member_lower_", None), getattr(ens, "member_upper_", None)
     if lower is None or upper is None:
         return None
-    row = session.features.getrow(int(index))
-    if row.nnz == 0:
+    from ..describe.regions import instance_regions
+    from ..describe.rules import Rule
+
+    (top,) = instance_regions(session.features, session.model.w_, [int(index)], n_top=1)
+    if top.size == 0:
         return None
-    contrib = row.data * session.model.w_[row.indices]
-    j = int(row.indices[np.argmax(contrib)])
-    names = (list(feature_names) if feature_names is not None
-             else [f"x{k}" for k in range(lower.shape[1])])
-    parts = []
-    for k, (lo, hi) in enumerate(zip(lower[j], upper[j], strict=True)):
-        if np.isfinite(lo) and np.isfinite(hi):
-            parts.append(f"{_fmt(lo)} < {names[k]} <= {_fmt(hi)}")
-        elif np.isfinite(lo):
-            parts.append(f"{names[k]} > {_fmt(lo)}")
-        elif np.isfinite(hi):
-            parts.append(f"{names[k]} <= {_fmt(hi)}")
-    return " and ".join(parts) if parts else "(the whole space)"
+    rule = Rule.from_box(lower[top[0]], upper[top[0]])
+    return rule.text(feature_names) if rule.predicates else "(the whole space)"
 
 
 class AnalystPanel:
