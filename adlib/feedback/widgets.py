@@ -37,6 +37,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
+from ..aad.discover import baseline_curve
 from ..aad.session import UNLABELED, Session
 from ..plotting import AAD_COLOR, ANOMALY_COLOR, BASELINE_COLOR, NOMINAL_COLOR
 from .labelstore import LabelStore
@@ -181,7 +182,7 @@ class AnalystPanel:
         #: anomalies found after each query by the ranking without feedback (needs ``y``)
         self.baseline = None
         if self.y is not None:
-            self.baseline = np.cumsum(self.y[np.argsort(-session.initial_scores, kind="stable")])
+            self.baseline = baseline_curve(session.initial_scores, self.y, n)
         self._build_widgets(name, oracle_n)
         self._build_figure(axis_names, contour_grid, figsize, dpi)
         self.refresh()
