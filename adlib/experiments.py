@@ -198,7 +198,8 @@ def run_grid(specs, cache_dir=None, n_jobs=None, progress=True, refresh=False) -
     ``parallel_config(backend="dask")``).
 
     Columns: the spec fields, ``found`` and ``baseline`` (arrays: anomalies
-    found after each query), ``found_at_budget``, ``baseline_at_budget``,
+    found after each query), ``queried`` (instance indices in query order),
+    ``found_at_budget``, ``baseline_at_budget``,
     ``n_anomalies``, ``seconds``, ``cached`` (read from disk rather than run now).
     """
     specs = list(specs)
@@ -208,6 +209,7 @@ def run_grid(specs, cache_dir=None, n_jobs=None, progress=True, refresh=False) -
     for spec, (res, cached) in zip(specs, done, strict=True):
         found, base = np.asarray(res["found"]), np.asarray(res["baseline"])
         rows.append({**asdict(spec), "found": found, "baseline": base,
+                     "queried": np.asarray(res["queried"]),
                      "found_at_budget": int(found[-1]), "baseline_at_budget": int(base[-1]),
                      "n_anomalies": res["n_anomalies"], "seconds": res["seconds"],
                      "cached": cached})
@@ -275,16 +277,27 @@ def benchmark_grid(quick=False, ensembles=BENCHMARK_ENSEMBLES) -> list[RunSpec]:
                      budgets=BENCHMARK_BUDGETS)
 
 
-def strategy_grid(quick=False) -> list[RunSpec]:
-    """IForest AAD with each query strategy on two datasets, 10 seeds (quick: 2 seeds, 60)."""
-    seeds = range(2) if quick else range(10)
+def settings_grid(settings, budgets: dict, seeds) -> list[RunSpec]:
+    """IForest AAD with each ``(label, strategy, batch size)`` setting on each dataset
+    (``budgets``: dataset -> budget), every seed; candidate pool ``n_explore`` = 10."""
     specs = []
-    for _, strategy, batch in STRATEGY_SETTINGS:
-        for ds in STRATEGY_DATASETS:
-            budget = 60 if quick else BENCHMARK_BUDGETS[ds]
+    for _, strategy, batch in settings:
+        for ds, budget in budgets.items():
             specs += make_grid([ds], strategies=[strategy], seeds=seeds, budget=budget,
                                batch_size=batch, n_explore=10)
     return specs
+
+
+def setting_labels(table: pd.DataFrame, settings) -> list[str]:
+    """The label of each run's ``(strategy, batch size)`` in ``settings`` (for plots, tables)."""
+    label = {(s, b): name for name, s, b in settings}
+    return [label[(s, b)] for s, b in zip(table.strategy, table.batch_size, strict=True)]
+
+
+def strategy_grid(quick=False) -> list[RunSpec]:
+    """IForest AAD with each query strategy on two datasets, 10 seeds (quick: 2 seeds, 60)."""
+    budgets = {ds: 60 if quick else BENCHMARK_BUDGETS[ds] for ds in STRATEGY_DATASETS}
+    return settings_grid(STRATEGY_SETTINGS, budgets, range(2) if quick else range(10))
 
 
 # ------------------------------------------- descriptions and query diversity (issue 4)
@@ -332,13 +345,7 @@ def diversity_grid(quick=False) -> list[RunSpec]:
     """Every diversity setting on toy2 (45), abalone and yeast (150), 10 seeds (quick: toy2,
     2 seeds, 15 queries)."""
     budgets = {"toy2": 15} if quick else DIVERSITY_BUDGETS
-    seeds = range(2) if quick else range(10)
-    specs = []
-    for _, strategy, batch in DIVERSITY_SETTINGS:
-        for ds, budget in budgets.items():
-            specs += make_grid([ds], strategies=[strategy], seeds=seeds, budget=budget,
-                               batch_size=batch, n_explore=10)
-    return specs
+    return settings_grid(DIVERSITY_SETTINGS, budgets, range(2) if quick else range(10))
 
 
 def class_diversity(queried, orig_labels, y, batch_size=3) -> dict:
@@ -366,13 +373,8 @@ def diversity_table(quick=False, n_jobs=None, cache_dir=None) -> pd.DataFrame:
     indices and :func:`class_diversity` (``per_batch``, ``anomaly_classes``) as columns."""
     from .datasets import load_dataset
 
-    specs = diversity_grid(quick)
-    table = run_grid(specs, cache_dir=cache_dir, n_jobs=n_jobs, progress=False)
-    cache = ResultCache(cache_dir)
-    label = {(s, b): name for name, s, b in DIVERSITY_SETTINGS}
-    table["setting"] = [label[(s, b)] for s, b in zip(table.strategy, table.batch_size,
-                                                       strict=True)]
-    table["queried"] = [np.asarray(cache.get(s)["queried"]) for s in specs]
+    table = run_grid(diversity_grid(quick), cache_dir=cache_dir, n_jobs=n_jobs, progress=False)
+    table["setting"] = setting_labels(table, DIVERSITY_SETTINGS)
     data = {ds: load_dataset(ds) for ds in dict.fromkeys(table.dataset)}
     div = [class_diversity(q, data[ds].orig_labels, data[ds].y)
            for q, ds in zip(table.queried, table.dataset, strict=True)]
