@@ -43,6 +43,21 @@ def ensemble_aad_defaults(name: str) -> dict:
     return dict(getattr(cls, "aad_defaults", {}) or {})
 
 
+def spec_key(spec, version: int, ensemble: str | None = None) -> str:
+    """A stable 20-character hash of a run spec's fields and its results ``version``.
+
+    With ``ensemble``, the AAD settings that ensemble declares
+    (``aad_defaults``, if any) are hashed too: changing an ensemble's measured
+    defaults then invalidates exactly the cached runs that used them.
+    """
+    fields = {"v": version, **asdict(spec)}
+    defaults = ensemble_aad_defaults(ensemble) if ensemble is not None else {}
+    if defaults:
+        fields["aad_defaults"] = defaults
+    text = json.dumps(fields, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:20]
+
+
 @dataclass(frozen=True)
 class RunSpec:
     """One discovery run: everything that determines its result."""
@@ -65,12 +80,7 @@ class RunSpec:
         key, so changing an ensemble's measured defaults invalidates its cached
         runs, and only its own.
         """
-        fields = {"v": RESULTS_VERSION, **asdict(self)}
-        defaults = ensemble_aad_defaults(self.ensemble)
-        if defaults:
-            fields["aad_defaults"] = defaults
-        text = json.dumps(fields, sort_keys=True, default=str)
-        return hashlib.sha256(text.encode()).hexdigest()[:20]
+        return spec_key(self, RESULTS_VERSION, ensemble=self.ensemble)
 
     def __hash__(self) -> int:
         return hash(self.key())

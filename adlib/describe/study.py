@@ -15,8 +15,6 @@ one JSON file per spec under ``<cache>/descriptions/<dataset>/<key>.json``
 
 from __future__ import annotations
 
-import hashlib
-import json
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -44,14 +42,9 @@ class DescriptionSpec:
 
     def key(self) -> str:
         """A stable hash of the parameters, the results version and the ensemble's AAD defaults."""
-        from ..experiments import ensemble_aad_defaults
+        from ..experiments import spec_key
 
-        fields = {"v": DESCRIPTION_RESULTS_VERSION, **asdict(self)}
-        defaults = ensemble_aad_defaults(self.ensemble)
-        if defaults:
-            fields["aad_defaults"] = defaults
-        text = json.dumps(fields, sort_keys=True, default=str)
-        return hashlib.sha256(text.encode()).hexdigest()[:20]
+        return spec_key(self, DESCRIPTION_RESULTS_VERSION, ensemble=self.ensemble)
 
     def checkpoints(self) -> list[int]:
         return list(range(self.every, self.budget + 1, self.every))

@@ -24,8 +24,6 @@ DBSCAN use all rows.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import time
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
@@ -34,7 +32,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..experiments import ResultCache, run_cached
+from ..experiments import ResultCache, run_cached, spec_key
 from . import DEEP_DETECTORS, DETECTOR_NAMES, make_detector
 
 # Bump when a change in the detectors changes their scores, so old caches are not reused.
@@ -75,9 +73,7 @@ class DetectorRun:
     params: dict = field(default_factory=dict)
 
     def key(self) -> str:
-        text = json.dumps({"v": DETECTORS_RESULTS_VERSION, **asdict(self)}, sort_keys=True,
-                          default=str)
-        return hashlib.sha256(text.encode()).hexdigest()[:20]
+        return spec_key(self, DETECTORS_RESULTS_VERSION)
 
     def __hash__(self) -> int:
         return hash(self.key())
