@@ -126,10 +126,10 @@ book: venv vendor ## execute every chapter (full parameters) and build _build/ht
 	@echo "Book: $(abspath $(BUILD_DIR))/html/index.html"
 
 # The chapters read long sweeps (every ensemble on every benchmark, 10 reruns)
-# from results/ (JSON per run, keyed by its parameters; see adlib/experiments.py).
+# from results/ (JSON per run, keyed by its parameters; see adlib/experiments/ and adlib/reproduce.py).
 # `make reproduce` recomputes all of them at full size, then builds the book.
 reproduce: venv ## recompute every cached result at full size (results/), then build the book
-	$(PY) -m adlib.experiments --n-jobs -1
+	$(PY) -m adlib.reproduce --n-jobs -1
 	$(MAKE) book
 
 # LAB_ARGS: extra options, e.g. `make lab LAB_ARGS="--no-browser --port=8890"`.

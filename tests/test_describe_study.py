@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from adlib.describe.study import DescriptionSpec, run_description_grid, summarize_descriptions
+from adlib.experiments.descriptions import DescriptionSpec, run_description_grid, summarize_descriptions
 from adlib.experiments import class_diversity, description_grid, diversity_grid
 
 

@@ -83,7 +83,7 @@ def test_changing_an_ensembles_declared_defaults_changes_only_its_keys(monkeypat
 
 
 def test_prune_deletes_only_stale_runs(tmp_path, monkeypatch):
-    import adlib.experiments as ex
+    import adlib.reproduce as ex
 
     keep, stale = RunSpec("toy2", 8, seed=0), RunSpec("toy2", 8, seed=1)
     cache = ResultCache(tmp_path)

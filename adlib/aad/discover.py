@@ -8,7 +8,7 @@ import numpy as np
 from joblib import Parallel, delayed
 
 from .._validation import check_binary_labels, check_features
-from ..feedback import Oracle
+from .analyst import Oracle
 from .session import Session
 
 

@@ -19,35 +19,22 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import warnings
+from datetime import datetime, timezone
+from pathlib import Path
 
 import numpy as np
 import scipy.sparse as sp
 
 from ..ensembles import make_ensemble
+from .answers import as_label, plain
+from .labelstore import LabelStore, LabelStoreMismatchError, ReplayError, resolve_undos
 from .model import AAD, tau_margin
 from .query import make_strategy
 
 UNLABELED = -1
 #: Feature matrices with more than this fraction of non-zeros are scored dense.
 DENSE_FRACTION = 0.5
-
-_LABEL_WORDS = {"anomaly": 1, "anomalous": 1, "nominal": 0, "normal": 0}
-
-
-class ReplayError(ValueError):
-    """Stored answers do not fit this session (another model, data or library version)."""
-
-
-def as_label(label) -> int:
-    """Normalise an answer to 1 (anomaly) or 0 (nominal)."""
-    if isinstance(label, str):
-        key = label.strip().lower()
-        if key in _LABEL_WORDS:
-            return _LABEL_WORDS[key]
-    elif label in (0, 1):  # also True/False and numpy integers
-        return int(label)
-    raise ValueError(f"label {label!r} is not an answer; use 1 / 'anomaly' or 0 / 'nominal'")
-
 
 class Session:
     """Stepwise AAD: ``next_queries()`` asks, ``answer(index, label)`` learns.
@@ -141,10 +128,8 @@ class Session:
         next query as if never interrupted). ``params`` go to :meth:`from_data`.
         A store for other data or parameters raises, unless
         ``on_mismatch="set_aside"`` (the old file is renamed and a new one
-        started). See :mod:`adlib.feedback.labelstore`.
+        started). See :mod:`adlib.aad.labelstore`.
         """
-        from ..feedback.labelstore import open_session
-
         return open_session(store_path, X, info=info, on_mismatch=on_mismatch, **params)
 
     # -- state -------------------------------------------------------------
@@ -341,17 +326,17 @@ class Session:
             for part in (f.data, f.indices, f.indptr):
                 h.update(np.ascontiguousarray(part).tobytes())
             kind, shape = "features", list(f.shape)
-        model = {k: _plain(v) for k, v in sorted(vars(self.model).items())
+        model = {k: plain(v) for k, v in sorted(vars(self.model).items())
                  if not k.endswith("_") and not k.startswith("_")}
         return {"data_sha256": h.hexdigest(), "data_kind": kind, "data_shape": shape,
                 "ensemble": self.build_params.get("ensemble",
                                                   type(self.ensemble).__name__
                                                   if self.ensemble is not None else None),
-                "ensemble_params": {k: _plain(v) for k, v in
+                "ensemble_params": {k: plain(v) for k, v in
                                     self.build_params.get("ensemble_params", {}).items()},
-                "seed": _plain(self.seed), "strategy": getattr(self.strategy, "name",
+                "seed": plain(self.seed), "strategy": getattr(self.strategy, "name",
                                                                type(self.strategy).__name__),
-                "n_explore": _plain(getattr(self.strategy, "n_explore", None)),
+                "n_explore": plain(getattr(self.strategy, "n_explore", None)),
                 "batch_size": self.batch_size, "model": model}
 
     def _update_weights(self) -> None:
@@ -390,27 +375,36 @@ class Session:
                     on_answer(self)
 
 
-def resolve_undos(events) -> list[dict]:
-    """The events that stand once every ``undo`` has taken back the one before it."""
-    stack: list[dict] = []
-    for k, event in enumerate(events):
-        if event.get("type") == "undo":
-            if not stack:
-                raise ReplayError(f"event {k} is an undo with nothing before it to take back")
-            stack.pop()
-        else:
-            stack.append(event)
-    return stack
+def open_session(path, X, info: dict | None = None, on_mismatch: str = "error", **params):
+    """Open a new session on ``X`` or resume the one recorded at ``path``.
 
+    ``params`` go to :meth:`adlib.aad.Session.from_data` (ensemble, seed, tau,
+    strategy, budget, ...). The returned session has ``session.store`` and
+    records every answer there before applying it.
 
-def _plain(value):
-    """A JSON-friendly form of a parameter (numbers, strings, lists, dicts; else its repr)."""
-    if isinstance(value, (np.integer, np.floating, np.bool_)):
-        return value.item()
-    if value is None or isinstance(value, (bool, int, float, str)):
-        return value
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    return repr(value)
+    ``on_mismatch``: what to do when the store at ``path`` was written for
+    other data or parameters, or its answers no longer replay (the library
+    changed): ``"error"`` (the default) raises; ``"set_aside"`` renames the
+    old file to ``<name>.set-aside-<UTC time>.jsonl`` (nothing is deleted),
+    warns, and starts a new store at ``path``.
+    """
+    if on_mismatch not in ("error", "set_aside"):
+        raise ValueError(f"on_mismatch={on_mismatch!r}: use 'error' or 'set_aside'")
+    session = Session.from_data(X, **params)
+    path = Path(path).expanduser()
+    try:
+        store = LabelStore.open(path, session.fingerprint(), info=info)
+        return store.attach(session)
+    except (LabelStoreMismatchError, ReplayError) as err:
+        if on_mismatch == "error":
+            raise
+        stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+        aside, k = path.with_name(f"{path.stem}.set-aside-{stamp}{path.suffix}"), 1
+        while aside.exists():  # never overwrite an earlier set-aside store
+            k += 1
+            aside = path.with_name(f"{path.stem}.set-aside-{stamp}-{k}{path.suffix}")
+        path.rename(aside)
+        warnings.warn(f"{err}\nThe old store was moved to {aside}; a new one starts at {path}.",
+                      RuntimeWarning, stacklevel=2)
+        session.reset()
+        return LabelStore.open(path, session.fingerprint(), info=info).attach(session)

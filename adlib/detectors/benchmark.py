@@ -32,7 +32,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..experiments import ResultCache, run_cached, spec_key
+from ..cache import ResultCache, default_cache_dir, run_cached, spec_key
 from . import DEEP_DETECTORS, DETECTOR_NAMES, make_detector
 
 # Bump when a change in the detectors changes their scores, so old caches are not reused.
@@ -141,8 +141,6 @@ def run_detector(spec: DetectorRun) -> dict:
 
 def default_detector_cache() -> Path:
     """``<results>/detectors``: under ``$ADLIB_RESULTS`` or the book's ``results/``."""
-    from ..experiments import default_cache_dir
-
     return default_cache_dir() / "detectors"
 
 

@@ -214,8 +214,7 @@ def detector_vs_classifier(seed=0, budget=40, n_trees=200, fpr=0.05, ensemble="i
     """
     from sklearn.ensemble import RandomForestClassifier
 
-    from ..aad import Session
-    from ..feedback import Oracle
+    from ..aad import Oracle, Session
 
     data = make_seen_unseen(seed=seed, **(data_params or {}))
     session = Session.from_data(data.X_train, ensemble=ensemble, seed=seed)

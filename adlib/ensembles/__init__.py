@@ -39,5 +39,12 @@ def make_ensemble(name, **params):
     return cls(**params)
 
 
+def declared_aad_defaults(name) -> dict:
+    """The AAD settings the ensemble registered as ``name`` declares (empty if none or unknown)."""
+    cls = ENSEMBLES.get(str(name).lower())
+    return dict(getattr(cls, "aad_defaults", {}) or {})
+
+
 __all__ = ["ENSEMBLES", "HSTrees", "LODA", "IsolationForestRegions", "MultiviewIForest",
-           "PrecomputedScores", "RSForest", "RegionEnsemble", "make_ensemble"]
+           "PrecomputedScores", "RSForest", "RegionEnsemble", "declared_aad_defaults",
+           "make_ensemble"]

@@ -1,21 +1,20 @@
-"""Who answers the queries: the ``Analyst`` protocol and its implementations.
+"""The analyst at the screen: the ipywidgets panel (:class:`AnalystPanel`).
 
-An analyst takes instance indices and returns labels (1 = anomaly,
-0 = nominal). The :class:`Oracle` answers from ground truth (simulated
-feedback, as in the published experiments); a person at the ipywidgets panel
-(:mod:`adlib.feedback.widgets`, imported on first use: it needs ipywidgets)
-and a saved label file (:class:`LabelStore`) drive the same Session.
+The panel drives an :class:`adlib.aad.Session`; who answers (``Analyst``,
+``Oracle``) and where answers are kept (``LabelStore``) live in the engine,
+:mod:`adlib.aad`, and are re-exported here under their old import paths.
+``AnalystPanel`` is imported on first use: it needs ipywidgets.
 """
 
-from .analyst import Analyst, Oracle
-from .labelstore import (
+from ..aad.analyst import Analyst, Oracle
+from ..aad.labelstore import (
     CorruptLabelStoreError,
     LabelStore,
     LabelStoreError,
     LabelStoreMismatchError,
     default_store_path,
-    open_session,
 )
+from ..aad.session import open_session
 
 __all__ = ["Analyst", "AnalystPanel", "CorruptLabelStoreError", "LabelStore", "LabelStoreError",
            "LabelStoreMismatchError", "Oracle", "default_store_path", "open_session"]

@@ -9,7 +9,7 @@ precision, recall and F1 of "anomaly if a rule holds", mean rule length
 
 :func:`run_description_grid` runs the specs not yet cached (joblib), stores
 one JSON file per spec under ``<cache>/descriptions/<dataset>/<key>.json``
-(the same cache folder as :mod:`adlib.experiments`) and returns one row per
+(the same cache folder as the discovery grids) and returns one row per
 (spec, checkpoint, method).
 """
 
@@ -20,6 +20,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import pandas as pd
+
+from ..cache import ResultCache, default_cache_dir, run_cached, spec_key
+from ..ensembles import declared_aad_defaults as ensemble_aad_defaults
 
 # Bump when a change in the library changes these results.
 DESCRIPTION_RESULTS_VERSION = 1
@@ -42,9 +45,8 @@ class DescriptionSpec:
 
     def key(self) -> str:
         """A stable hash of the parameters, the results version and the ensemble's AAD defaults."""
-        from ..experiments import spec_key
-
-        return spec_key(self, DESCRIPTION_RESULTS_VERSION, ensemble=self.ensemble)
+        return spec_key(self, DESCRIPTION_RESULTS_VERSION,
+                        defaults=ensemble_aad_defaults(self.ensemble))
 
     def checkpoints(self) -> list[int]:
         return list(range(self.every, self.budget + 1, self.every))
@@ -52,10 +54,9 @@ class DescriptionSpec:
 
 def run_description(spec: DescriptionSpec) -> dict:
     """Run one spec; returns a JSON-able dict with one record per checkpoint and method."""
-    from ..aad import Session
+    from ..aad import Oracle, Session
     from ..datasets import load_dataset
-    from ..feedback import Oracle
-    from .regions import describe_session, evaluate_rules
+    from ..describe.regions import describe_session, evaluate_rules
 
     data = load_dataset(spec.dataset)
     checkpoints = set(spec.checkpoints())
@@ -84,16 +85,12 @@ def run_description(spec: DescriptionSpec) -> dict:
 
 def description_cache(root=None):
     """The description runs' cache: ``<results>/descriptions/<dataset>/<key>.json``."""
-    from ..experiments import ResultCache, default_cache_dir
-
     root = Path(root) if root is not None else default_cache_dir()
     return ResultCache(root / "descriptions", spec_type=DescriptionSpec)
 
 
 def run_description_grid(specs, cache_dir=None, n_jobs=None, refresh=False) -> pd.DataFrame:
     """Run (or read from the cache) every spec; one row per (spec, checkpoint, method)."""
-    from ..experiments import run_cached
-
     specs = list(specs)
     done = run_cached(specs, run_description, description_cache(cache_dir), n_jobs=n_jobs,
                       progress=False, refresh=refresh, desc="description runs")

@@ -50,6 +50,23 @@ class LabelStoreMismatchError(LabelStoreError):
     """The store was written for other data or other session parameters."""
 
 
+class ReplayError(ValueError):
+    """Stored answers do not fit this session (another model, data or library version)."""
+
+
+def resolve_undos(events) -> list[dict]:
+    """The events that stand once every ``undo`` has taken back the one before it."""
+    stack: list[dict] = []
+    for k, event in enumerate(events):
+        if event.get("type") == "undo":
+            if not stack:
+                raise ReplayError(f"event {k} is an undo with nothing before it to take back")
+            stack.pop()
+        else:
+            stack.append(event)
+    return stack
+
+
 def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
 
@@ -233,8 +250,6 @@ class LabelStore:
     @property
     def answers(self) -> list[tuple[int, int]]:
         """``(index, label)`` of the answers that stand (undone ones removed), in order."""
-        from ..aad.session import resolve_undos
-
         return [(e["index"], e["label"]) for e in resolve_undos(self.events)
                 if e["type"] == "answer"]
 
@@ -251,40 +266,3 @@ def default_store_path(name: str) -> Path:
     from ..datasets import data_home
 
     return Path(data_home()) / "answers" / f"{name}.jsonl"
-
-
-def open_session(path, X, info: dict | None = None, on_mismatch: str = "error", **params):
-    """Open a new session on ``X`` or resume the one recorded at ``path``.
-
-    ``params`` go to :meth:`adlib.aad.Session.from_data` (ensemble, seed, tau,
-    strategy, budget, ...). The returned session has ``session.store`` and
-    records every answer there before applying it.
-
-    ``on_mismatch``: what to do when the store at ``path`` was written for
-    other data or parameters, or its answers no longer replay (the library
-    changed): ``"error"`` (the default) raises; ``"set_aside"`` renames the
-    old file to ``<name>.set-aside-<UTC time>.jsonl`` (nothing is deleted),
-    warns, and starts a new store at ``path``.
-    """
-    from ..aad.session import ReplayError, Session
-
-    if on_mismatch not in ("error", "set_aside"):
-        raise ValueError(f"on_mismatch={on_mismatch!r}: use 'error' or 'set_aside'")
-    session = Session.from_data(X, **params)
-    path = Path(path).expanduser()
-    try:
-        store = LabelStore.open(path, session.fingerprint(), info=info)
-        return store.attach(session)
-    except (LabelStoreMismatchError, ReplayError) as err:
-        if on_mismatch == "error":
-            raise
-        stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-        aside, k = path.with_name(f"{path.stem}.set-aside-{stamp}{path.suffix}"), 1
-        while aside.exists():  # never overwrite an earlier set-aside store
-            k += 1
-            aside = path.with_name(f"{path.stem}.set-aside-{stamp}-{k}{path.suffix}")
-        path.rename(aside)
-        warnings.warn(f"{err}\nThe old store was moved to {aside}; a new one starts at {path}.",
-                      RuntimeWarning, stacklevel=2)
-        session.reset()
-        return LabelStore.open(path, session.fingerprint(), info=info).attach(session)

@@ -16,46 +16,18 @@ with the cache filled (``make reproduce``) they only read.
 
 from __future__ import annotations
 
-import hashlib
-import json
-import os
-import tempfile
 import time
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from joblib import Parallel, delayed
-from tqdm.auto import tqdm
 
-from ._paths import book_root
+from ..cache import ResultCache as _ResultCache
+from ..cache import default_cache_dir, run_cached, spec_key
+from ..ensembles import declared_aad_defaults as ensemble_aad_defaults
 
 # Bump when a change in the library changes results, so old caches are not reused.
 RESULTS_VERSION = 1
-
-
-def ensemble_aad_defaults(name: str) -> dict:
-    """The AAD settings the ensemble registered as ``name`` declares (empty if none or unknown)."""
-    from .ensembles import ENSEMBLES
-
-    cls = ENSEMBLES.get(str(name).lower())
-    return dict(getattr(cls, "aad_defaults", {}) or {})
-
-
-def spec_key(spec, version: int, ensemble: str | None = None) -> str:
-    """A stable 20-character hash of a run spec's fields and its results ``version``.
-
-    With ``ensemble``, the AAD settings that ensemble declares
-    (``aad_defaults``, if any) are hashed too: changing an ensemble's measured
-    defaults then invalidates exactly the cached runs that used them.
-    """
-    fields = {"v": version, **asdict(spec)}
-    defaults = ensemble_aad_defaults(ensemble) if ensemble is not None else {}
-    if defaults:
-        fields["aad_defaults"] = defaults
-    text = json.dumps(fields, sort_keys=True, default=str)
-    return hashlib.sha256(text.encode()).hexdigest()[:20]
 
 
 @dataclass(frozen=True)
@@ -80,7 +52,7 @@ class RunSpec:
         key, so changing an ensemble's measured defaults invalidates its cached
         runs, and only its own.
         """
-        return spec_key(self, RESULTS_VERSION, ensemble=self.ensemble)
+        return spec_key(self, RESULTS_VERSION, defaults=ensemble_aad_defaults(self.ensemble))
 
     def __hash__(self) -> int:
         return hash(self.key())
@@ -106,18 +78,10 @@ def make_grid(datasets, ensembles=("iforest",), strategies=("top",), seeds=range
     return specs
 
 
-def default_cache_dir() -> Path:
-    """``$ADLIB_RESULTS``, else ``<book root>/results``, else ``./results``."""
-    env = os.environ.get("ADLIB_RESULTS")
-    if env:
-        return Path(env)
-    return (book_root() or Path.cwd()) / "results"
-
-
 def run_one(spec: RunSpec) -> dict:
     """Run one spec (loads its dataset) and return its result as a JSON-able dict."""
-    from .aad import discover
-    from .datasets import load_dataset
+    from ..aad import discover
+    from ..datasets import load_dataset
 
     data = load_dataset(spec.dataset)
     t0 = time.perf_counter()
@@ -136,68 +100,11 @@ def run_one(spec: RunSpec) -> dict:
     }
 
 
-class ResultCache:
-    """One JSON file per run under ``<root>/<dataset>/<key>.json``, written atomically.
-
-    ``spec_type`` is the (frozen dataclass) type of the runs: it has a
-    ``dataset`` field and a ``key()``; a stored result is a dict holding the
-    spec's fields under ``"spec"``. The discovery runs here, the detector runs
-    of :mod:`adlib.detectors.benchmark` and the description runs of
-    :mod:`adlib.describe.study` all use it (each under its own root).
-    """
+class ResultCache(_ResultCache):
+    """The discovery runs' cache (:class:`adlib.cache.ResultCache` of :class:`RunSpec`)."""
 
     def __init__(self, root=None, spec_type=None):
-        self.root = Path(root) if root is not None else default_cache_dir()
-        self.spec_type = RunSpec if spec_type is None else spec_type
-
-    def path(self, spec) -> Path:
-        return self.root / spec.dataset / f"{spec.key()}.json"
-
-    def get(self, spec) -> dict | None:
-        p = self.path(spec)
-        if not p.exists():
-            return None
-        try:
-            return json.loads(p.read_text())
-        except json.JSONDecodeError:
-            return None  # a damaged file is recomputed, never trusted
-
-    def put(self, result: dict) -> None:
-        p = self.path(self.spec_type(**result["spec"]))
-        p.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=p.parent, suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w") as fh:
-                json.dump(result, fh)
-            os.replace(tmp, p)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-
-
-def run_cached(specs, run, cache: ResultCache, n_jobs=None, progress=True, refresh=False,
-               desc="runs") -> list[tuple[dict, bool]]:
-    """``(result, cached)`` for every spec, in order: read from ``cache`` or computed now.
-
-    Missing runs go through ``joblib.Parallel`` (``n_jobs=None`` defers to the
-    active ``joblib.parallel_config``, e.g. a Dask cluster), with a tqdm bar,
-    and each result is stored as soon as it arrives.
-    """
-    specs = list(specs)
-    results, todo = {}, []
-    for spec in specs:
-        hit = None if refresh else cache.get(spec)
-        if hit is None:
-            todo.append(spec)
-        else:
-            results[spec.key()] = (hit, True)
-    if todo:
-        jobs = Parallel(n_jobs=n_jobs, return_as="generator_unordered")(
-            delayed(run)(s) for s in todo)
-        for res in tqdm(jobs, total=len(todo), disable=not progress, desc=desc):
-            cache.put(res)
-            results[res["key"]] = (res, False)
-    return [results[spec.key()] for spec in specs]
+        super().__init__(root, RunSpec if spec_type is None else spec_type)
 
 
 def run_grid(specs, cache_dir=None, n_jobs=None, progress=True, refresh=False) -> pd.DataFrame:
@@ -334,7 +241,7 @@ PUBLISHED_DIVERSITY_TOY = {"top-1": 76.6, "batch top-3": 77.4, "random 3 of top 
 
 def description_grid(quick=False):
     """CD and BRS every 5 queries of a top-1 run on toy2, budget 40, 10 seeds (quick: 2, 20)."""
-    from .describe.study import DescriptionSpec
+    from .descriptions import DescriptionSpec
 
     ds, budget = DESCRIPTION_TOY
     seeds = range(2) if quick else range(10)
@@ -343,7 +250,7 @@ def description_grid(quick=False):
 
 def description_real_grid(quick=False):
     """CD and BRS at the budget on the real datasets, 10 seeds (quick: abalone, 1 seed, 60)."""
-    from .describe.study import DescriptionSpec
+    from .descriptions import DescriptionSpec
 
     if quick:
         return [DescriptionSpec("abalone", budget=60, seed=0, every=60)]
@@ -381,7 +288,7 @@ def class_diversity(queried, orig_labels, y, batch_size=3) -> dict:
 def diversity_table(quick=False, n_jobs=None, cache_dir=None) -> pd.DataFrame:
     """:func:`diversity_grid` run (or read), with each run's ``setting`` label, ``queried``
     indices and :func:`class_diversity` (``per_batch``, ``anomaly_classes``) as columns."""
-    from .datasets import load_dataset
+    from ..datasets import load_dataset
 
     table = run_grid(diversity_grid(quick), cache_dir=cache_dir, n_jobs=n_jobs, progress=False)
     table["setting"] = setting_labels(table, DIVERSITY_SETTINGS)
@@ -391,68 +298,3 @@ def diversity_table(quick=False, n_jobs=None, cache_dir=None) -> pd.DataFrame:
     table["per_batch"] = [d["per_batch"] for d in div]
     table["anomaly_classes"] = [d["anomaly_classes"] for d in div]
     return table
-
-
-def reproduce(refresh=True, n_jobs=None, cache_dir=None) -> None:
-    """Recompute every full-size grid the chapters read (``make reproduce``)."""
-    for grid in (benchmark_grid(), strategy_grid(), diversity_grid()):
-        run_grid(grid, cache_dir=cache_dir, n_jobs=n_jobs, refresh=refresh)
-    from .describe.study import run_description_grid
-
-    for grid in (description_grid(), description_real_grid()):
-        run_description_grid(grid, cache_dir=cache_dir, n_jobs=n_jobs, refresh=refresh)
-    from .detectors.benchmark import reproduce_detectors
-
-    reproduce_detectors(refresh=refresh, n_jobs=n_jobs,
-                        cache_dir=None if cache_dir is None else Path(cache_dir) / "detectors")
-
-
-def book_grids():
-    """Every full-size grid the chapters read: (discovery run specs, description specs)."""
-    # the benchmark chapter's "try it" cell (LODA with 50 projections), cached too
-    try_it = make_grid(["abalone"], ensembles=["loda"], seeds=range(2), budget=60,
-                       ensemble_params={"n_projections": 50})
-    runs = benchmark_grid() + strategy_grid() + diversity_grid() + try_it
-    # and the "try it" cell of the chapter comparing compact descriptions with BRS
-    from .describe.study import DescriptionSpec
-
-    describe_try_it = [DescriptionSpec("toy2", budget=40, seed=0, every=40, n_top=3,
-                                       compact_params={"min_precision": 0.6})]
-    return runs, description_grid() + description_real_grid() + describe_try_it
-
-
-def prune(cache_dir=None, dry_run=False) -> list[Path]:
-    """Delete cached runs that no chapter grid asks for any more (stale keys).
-
-    Only the discovery-run folders (``<dataset>/``) and ``descriptions/`` are
-    looked at; other result folders (e.g. ``detectors/``) are left alone.
-    Returns the files removed (or that would be, with ``dry_run``).
-    """
-    from .describe.study import description_cache
-
-    root = Path(cache_dir) if cache_dir is not None else default_cache_dir()
-    runs, descriptions = book_grids()
-    cache = ResultCache(root)
-    keep = {cache.path(s).resolve() for s in runs}
-    keep |= {description_cache(root).path(s).resolve() for s in descriptions}
-    folders = {s.dataset for s in runs} | {"descriptions"}
-    stale = [p for folder in sorted(folders) if (root / folder).is_dir()
-             for p in sorted((root / folder).rglob("*.json")) if p.resolve() not in keep]
-    if not dry_run:
-        for p in stale:
-            p.unlink()
-    return stale
-
-
-if __name__ == "__main__":
-    import argparse
-
-    parser = argparse.ArgumentParser(description="Recompute the cached results of the book.")
-    parser.add_argument("--n-jobs", type=int, default=-1, help="parallel processes (joblib)")
-    parser.add_argument("--keep", action="store_true", help="only compute what is missing")
-    parser.add_argument("--prune", action="store_true",
-                        help="then delete cached runs that no grid asks for (stale keys)")
-    args = parser.parse_args()
-    reproduce(refresh=not args.keep, n_jobs=args.n_jobs)
-    if args.prune:
-        print(f"removed {len(prune())} stale cached runs")
