@@ -34,7 +34,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 # No stray `git` / pip prompts from the environment.
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help venv vendor browser test test-fast book lab bench reproduce constraints clean clean-all
+.PHONY: help venv vendor browser test test-fast book serve lab bench reproduce constraints clean clean-all
 
 help: ## list the targets
 	@echo "Targets:"
@@ -124,6 +124,15 @@ book: export MPLBACKEND := module://matplotlib_inline.backend_inline
 book: venv vendor ## execute every chapter (full parameters) and build _build/html/index.html
 	$(VENV)/bin/jupyter-book build --all -W -n --keep-going .
 	@echo "Book: $(abspath $(BUILD_DIR))/html/index.html"
+
+# Opening _build/html/index.html directly works for everything but full-text
+# search: the browser refuses the search's fetch of pages over file://. Served
+# on the loopback interface only, nothing else can reach it.
+SERVE_PORT ?= 8000
+serve: ## serve the built book on http://127.0.0.1:$(SERVE_PORT)/ (full-text search works there)
+	@if [ ! -f $(BUILD_DIR)/html/index.html ]; then echo "No built book: run \`make book\` first" >&2; exit 1; fi
+	@echo "Book: http://127.0.0.1:$(SERVE_PORT)/index.html  (Ctrl-C to stop)"
+	"$(PYTHON)" -m http.server $(SERVE_PORT) --bind 127.0.0.1 --directory $(BUILD_DIR)/html
 
 # The chapters read long sweeps (every ensemble on every benchmark, 10 reruns)
 # from results/ (JSON per run, keyed by its parameters; see adlib/experiments/ and adlib/reproduce.py).
