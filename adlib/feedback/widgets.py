@@ -45,6 +45,7 @@ from .views import CSS, _fmt, region_rule, view_2d
 
 __all__ = ["AnalystPanel", "region_rule", "view_2d"]
 
+
 class AnalystPanel:
     """An ipywidgets analyst for a :class:`~adlib.aad.Session` (see the module docstring).
 

@@ -1,0 +1,54 @@
+"""Rules drawn over 2-D data (boxes) and written out (a text panel)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .style import AAD_COLOR, ANOMALY_COLOR, _axes, plot_dataset, score_grid
+
+
+def plot_rule_boxes(rules, X, y=None, queried=None, ax=None, title=None, color=ANOMALY_COLOR):
+    """Rules (a ``RuleSet`` or a list of ``Rule``) drawn as boxes over 2-D data.
+
+    Unbounded sides are clipped to the data's range plus a margin;
+    ``queried`` instances are circled.
+    """
+    from matplotlib.patches import Rectangle
+
+    X = np.asarray(X)
+    fig, ax = _axes(ax)
+    plot_dataset(X, y, ax=ax)
+    xx, yy, _ = score_grid(X, n=2)
+    x0, x1, y0, y1 = xx.min(), xx.max(), yy.min(), yy.max()
+    for rule in getattr(rules, "rules", rules):
+        lo, hi = rule.to_box(2)
+        a, b = np.clip(lo[0], x0, x1), np.clip(lo[1], y0, y1)
+        c, d = np.clip(hi[0], x0, x1), np.clip(hi[1], y0, y1)
+        ax.add_patch(Rectangle((a, b), c - a, d - b, fill=False, lw=1.2, ec=color))
+    if queried is not None and len(queried):
+        q = np.asarray(queried)
+        ax.scatter(X[q, 0], X[q, 1], s=55, facecolors="none", edgecolors=AAD_COLOR, lw=1.0,
+                   label="queried")
+        ax.legend(loc="lower right", fontsize=7)
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(y0, y1)
+    if title:
+        ax.set_title(title, fontsize=10)
+    return fig
+
+
+def plot_rule_text(blocks: dict, ax=None, title=None, fontsize=8):
+    """A text panel: for each heading, its rules one per line ("predict anomaly if ... or ...")."""
+    fig, ax = _axes(ax)
+    ax.set_axis_off()
+    lines = []
+    for heading, text in blocks.items():
+        rules = [r for r in str(text).splitlines() if r.strip()]
+        lines.append(f"{heading}: predict 'anomaly' if")
+        lines.extend(("    " if i == 0 else " or ") + r for i, r in enumerate(rules))
+        lines.append("")
+    ax.text(0.0, 1.0, "\n".join(lines), va="top", ha="left", family="monospace",
+            fontsize=fontsize, transform=ax.transAxes)
+    if title:
+        ax.set_title(title, fontsize=10)
+    return fig
