@@ -174,12 +174,7 @@ class LODA(RegionEnsemble):
     def _fit(self, X):
         n, d = X.shape
         k, nnz = self._check_params(d)
-        rng = check_random_state(self.random_state)
-        # sparse directions: ceil(sqrt(d)) random coordinates each, N(0, 1) weights, unit length
-        W = np.zeros((d, k))
-        coords = np.argsort(rng.random_sample((k, d)), axis=1)[:, :nnz]
-        W[coords.T, np.arange(k)] = rng.standard_normal((nnz, k))
-        W /= np.linalg.norm(W, axis=0)
+        W = self._directions(d, k, nnz)
         P = X @ W
 
         lo = P.min(axis=0)
@@ -213,6 +208,16 @@ class LODA(RegionEnsemble):
         self.bin_counts_ = np.where(inside, counts, 0.0)
         self.log_density_ = np.where(inside, np.log(counts + a) - np.log(total)[:, None], -np.inf)
         self.log_density_outside_ = np.log(a) - np.log(total)
+
+    def _directions(self, d: int, k: int, nnz: int) -> np.ndarray:
+        """The ``(d, k)`` unit-length projection directions (subclasses may fix them)."""
+        rng = check_random_state(self.random_state)
+        # sparse directions: ceil(sqrt(d)) random coordinates each, N(0, 1) weights, unit length
+        W = np.zeros((d, k))
+        coords = np.argsort(rng.random_sample((k, d)), axis=1)[:, :nnz]
+        W[coords.T, np.arange(k)] = rng.standard_normal((nnz, k))
+        W /= np.linalg.norm(W, axis=0)
+        return W
 
     def _bin_index(self, P):
         """Bin of every projected value (clipped) and whether it lies outside the histogram."""
