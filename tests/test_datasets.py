@@ -20,9 +20,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from adlib import datasets as D
 from adlib.datasets import (
     REGISTRY,
+    UPSTREAM_ROOT,
     UPSTREAM_URL,
     ChecksumError,
     DataError,
@@ -37,6 +37,8 @@ from adlib.datasets import (
     load_dataset,
     make_toy,
 )
+from adlib.datasets import download as DL
+from adlib.datasets.registry import ROLE_SUFFIX
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -72,6 +74,15 @@ EXPECTED = {
     "shuttle_1v23567": (12345, 867, 9),
     "weather": (13117, 656, 8),
 }
+# The README's other data: name -> (kind, {role: file}).
+OTHER = {
+    "face": ("points", {"data": "face_with_anoms.csv", "clean": "face.csv"}),
+    "donut": ("points", {"data": "donut-shape.csv"}),
+    "toy_scores": ("scores", {"data": "toy_scores.csv"}),
+    "simulated_timeseries": ("timeseries", {"data": "samples_2000.csv",
+                                            "activities": "activities_2000.csv",
+                                            "starts": "starts_2000.csv"}),
+}
 
 
 @pytest.fixture(autouse=True)
@@ -83,7 +94,7 @@ def _env(monkeypatch, tmp_path):
         monkeypatch.setenv("ADLIB_DATA", str(MIRROR))
     else:
         monkeypatch.delenv("ADLIB_DATA", raising=False)
-    monkeypatch.setattr(D, "_VERIFIED", {})
+    monkeypatch.setattr(DL, "_VERIFIED", {})
 
 
 @pytest.fixture
@@ -147,14 +158,23 @@ def _write(path: Path, text: str) -> Path:
 
 def test_dataset_names_match_readme_table():
     assert dataset_names() == list(EXPECTED)
-    assert set(REGISTRY) == set(EXPECTED)
+    assert dataset_names(None) == list(EXPECTED) + list(OTHER)
+    assert set(REGISTRY) == set(EXPECTED) | set(OTHER)
+    assert dataset_names("points") == ["face", "donut"]
+    assert dataset_names("timeseries") == ["simulated_timeseries"]
+    with pytest.raises(DataError, match=r"Unknown kind 'tabular'.*benchmark, points"):
+        dataset_names("tabular")
     for name, info in REGISTRY.items():
         assert isinstance(info, DatasetInfo) and info.name == name
         assert "data" in info.files
         for role, (rel, sha) in info.files.items():
-            assert role in {"data", "orig_labels", "tsne"}
-            assert rel.startswith(f"{name}/{name}_1") and rel.endswith(".csv")
+            assert rel.startswith(f"{name}/") and rel.endswith(".csv")
             assert len(sha) == 64 and int(sha, 16) >= 0
+            if name in EXPECTED:
+                assert info.kind == "benchmark" and role in {"data", "orig_labels", "tsne"}
+                assert rel.startswith(f"{name}/{name}_1")
+            else:
+                assert info.kind == OTHER[name][0] and role in OTHER[name][1]
 
 
 def test_url_follows_upstream_layout():
@@ -164,6 +184,17 @@ def test_url_follows_upstream_layout():
     assert info.url("data", "http://x/y/").startswith("http://x/y/abalone/fullsamples/")
     with pytest.raises(DataError, match=r"no 'tsne' file.*roles it has: data"):
         REGISTRY["toy"].url("tsne")
+    # The other data sit directly under upstream's datasets/ (the time series one level deeper).
+    assert UPSTREAM_URL == UPSTREAM_ROOT + "/anomaly"
+    for name, (_, files) in OTHER.items():
+        for role, file in files.items():
+            folder = "timeseries/simulated_timeseries/" if name == "simulated_timeseries" else ""
+            assert REGISTRY[name].url(role) == f"{UPSTREAM_ROOT}/{folder}{file}"
+    # A mirror URL stands for upstream's datasets/anomaly folder; '..' is resolved against it.
+    assert REGISTRY["face"].url("clean", "http://m/ad/datasets/anomaly") == \
+        "http://m/ad/datasets/face.csv"
+    assert REGISTRY["simulated_timeseries"].url("starts", "http://m/a/") == \
+        "http://m/timeseries/simulated_timeseries/starts_2000.csv"
 
 
 @needs_mirror
@@ -200,8 +231,8 @@ def test_fetch_file_prefers_adlib_data_and_caches_verification(monkeypatch):
     path = fetch_file("Abalone", "tsne", download=False)
     assert path == MIRROR / "abalone" / "abalone_1_tsne.csv"
     calls = []
-    real = D._sha256_file
-    monkeypatch.setattr(D, "_sha256_file", lambda p: calls.append(p) or real(p))
+    real = DL._sha256_file
+    monkeypatch.setattr(DL, "_sha256_file", lambda p: calls.append(p) or real(p))
     fetch_file("toy")
     fetch_file("toy")
     load_dataset("toy")
@@ -268,7 +299,7 @@ def test_load_dataset_with_custom_registry_entry(monkeypatch, tmp_path):
     }
     files = {}
     for role, text in texts.items():
-        rel = f"fake/fake{D._ROLE_SUFFIX[role]}"
+        rel = f"fake/fake{ROLE_SUFFIX[role]}"
         (mirror / rel).write_text(text)
         files[role] = (rel, hashlib.sha256(text.encode()).hexdigest())
     monkeypatch.setitem(REGISTRY, "fake", DatasetInfo("fake", files))
@@ -424,7 +455,9 @@ def test_load_csv_wrong_separator_hint(tmp_path):
 def test_load_csv_no_anomalies_suggests_anomaly_value(tmp_path):
     p = _write(tmp_path / "d.csv", "label,a\n0,1\n1,2\n0,3\n")
     with pytest.raises(
-        DataError, match=r"No row .* label 'anomaly'.*values seen: '0', '1'.*anomaly_value="
+        DataError,
+        match=r"No row .* anomaly label 'anomaly'.*holds 2 distinct values \(rows each\): '0' "
+        r"\(2\), '1' \(1\)\. .*anomaly_value='1' \(the rarer of the two\)",
     ):
         load_csv(p)
     ds = load_csv(p, anomaly_value=1)
