@@ -7,6 +7,7 @@ import pytest
 
 from adlib.aad import Session
 from adlib.aad.session import ReplayError
+from adlib.aad.storefile import link
 from adlib.datasets import make_toy
 from adlib.feedback import (
     CorruptLabelStoreError,
@@ -196,10 +197,12 @@ def test_on_mismatch_set_aside_keeps_the_old_file_and_starts_afresh(toy, tmp_pat
     assert s.n_queried == 0 and LabelStore.read(path).n_answers == 0
     (aside,) = tmp_path.glob("a.set-aside-*.jsonl")
     assert LabelStore.read(aside).n_answers == 3
-    # answers that no longer replay are set aside too (here: a forged store)
+    # answers that no longer replay are set aside too (here: a forged store whose forged
+    # line continues the chain, as a store written by another library version would)
     lines = path.read_text().splitlines()
     s2 = Session.from_data(toy.X, **dict(PARAMS, seed=9))
-    bad = {"type": "answer", "index": int(np.argmin(s2.scores)), "label": 0, "time": "t"}
+    bad = {"type": "answer", "index": int(np.argmin(s2.scores)), "label": 0, "time": "t", "n": 1}
+    bad["chain"] = link(json.loads(lines[-1])["chain"], bad)
     path.write_text("\n".join(lines + [json.dumps(bad)]) + "\n")
     with pytest.warns(RuntimeWarning, match="asks something else"):
         s3 = open_session(path, toy.X, on_mismatch="set_aside", **dict(PARAMS, seed=9))
@@ -211,3 +214,23 @@ def test_on_mismatch_set_aside_keeps_the_old_file_and_starts_afresh(toy, tmp_pat
     assert LabelStore.read(path).n_answers == 1
     with pytest.raises(ValueError, match="on_mismatch"):
         open_session(path, toy.X, on_mismatch="ignore", **PARAMS)
+
+
+def test_answers_take_integer_indices_only(toy, tmp_path):
+    s = open_session(tmp_path / "a.jsonl", toy.X, **PARAMS)
+    (q,) = s.next_queries()
+    for bad in (float(q) + 0.9, str(q), True, np.float64(q), [q]):
+        with pytest.raises(TypeError, match="is not an instance index: give an integer"):
+            s.answer(bad, 1)
+        with pytest.raises(TypeError, match="is not an instance index"):
+            s.skip(bad)
+    for out in (-1, toy.X.shape[0]):
+        with pytest.raises(IndexError, match=f"index {out} is out of range for 485 instances"):
+            s.answer(out, 1)
+    assert s.n_queried == 0 and not s.store.events  # nothing was recorded
+    with pytest.raises(TypeError, match="indices must be integers"):
+        Session.from_data(toy.X, **PARAMS).pretrain([1.5, 2.0], [0, 1])
+    with pytest.raises(IndexError, match="out of range"):
+        Session.from_data(toy.X, **PARAMS).pretrain([1, 485], [0, 1])
+    s.answer(np.int32(q), np.int64(1))  # numpy integers are integers
+    assert s.queried == [q] and LabelStore.read(s.store.path).answers == [(q, 1)]

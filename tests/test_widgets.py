@@ -145,3 +145,38 @@ def test_bad_input(toy):
         AnalystPanel(s, feature_names=["a"])
     with pytest.raises(TypeError, match="needs an adlib.aad.Session"):
         AnalystPanel("session")
+
+
+def test_an_answer_that_is_not_saved_shows_in_the_panel(panel, tmp_path, monkeypatch):
+    import errno
+
+    import adlib.aad.storefile as storefile
+
+    s = panel.session
+    (q,) = s.next_queries()
+    before = (tmp_path / "answers.jsonl").read_bytes()
+
+    def full(fd, data):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    with monkeypatch.context() as m:
+        m.setattr(storefile.os, "write", full)
+        panel.anomaly_button.click()
+    assert "AnswerNotSavedError" in panel.status_html.value
+    assert "was NOT saved" in panel.status_html.value and "No space left" in panel.status_html.value
+    assert s.n_queried == 0 and s.next_queries().tolist() == [q]
+    assert (tmp_path / "answers.jsonl").read_bytes() == before
+    panel.anomaly_button.click()  # room again: the same click works
+    assert s.queried == [q] and panel.status_html.value == ""
+
+
+def test_a_panel_whose_store_was_taken_over_says_so(toy, panel, tmp_path):
+    newer = Session.open(tmp_path / "answers.jsonl", toy.X, budget=30, **PARAMS)
+    panel.anomaly_button.click()
+    assert "LabelStoreClosedError" in panel.status_html.value
+    assert "not saved" in panel.store_html.value and panel.session.n_queried == 0
+    assert newer.n_queried == 0 and not newer.store.closed
+    look = AnalystPanel(Session.open(tmp_path / "answers.jsonl", toy.X, read_only=True, **PARAMS))
+    assert "read-only" in look.store_html.value
+    look.anomaly_button.click()
+    assert "read-only" in look.status_html.value and look.session.n_queried == 0

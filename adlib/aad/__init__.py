@@ -11,9 +11,13 @@ a Session, never the reverse).
 from .analyst import Analyst, Oracle
 from .discover import DiscoveryResult, Reruns, baseline_curve, discover, discover_reruns
 from .labelstore import (
+    AnswerNotSavedError,
     CorruptLabelStoreError,
+    InconsistentLabelStoreError,
     LabelStore,
+    LabelStoreClosedError,
     LabelStoreError,
+    LabelStoreLockedError,
     LabelStoreMismatchError,
     ReplayError,
     default_store_path,
@@ -22,7 +26,8 @@ from .model import AAD, tau_margin
 from .query import make_strategy
 from .session import Session, open_session
 
-__all__ = ["AAD", "Analyst", "CorruptLabelStoreError", "DiscoveryResult", "LabelStore",
-           "LabelStoreError", "LabelStoreMismatchError", "Oracle", "ReplayError", "Reruns",
+__all__ = ["AAD", "Analyst", "AnswerNotSavedError", "CorruptLabelStoreError", "DiscoveryResult",
+           "InconsistentLabelStoreError", "LabelStore", "LabelStoreClosedError", "LabelStoreError",
+           "LabelStoreLockedError", "LabelStoreMismatchError", "Oracle", "ReplayError", "Reruns",
            "Session", "baseline_curve", "default_store_path", "discover", "discover_reruns",
            "make_strategy", "open_session", "tau_margin"]

@@ -6,48 +6,80 @@ shape of the data, the ensemble, seed, tau and the other model parameters,
 the query strategy). Every following line is one event, written, flushed and
 ``fsync``-ed the moment it is given, BEFORE the session changes::
 
-    {"type": "header", "format": "adlib-labelstore", "version": 1, "fingerprint": {...}, ...}
-    {"type": "answer", "index": 312, "label": 1, "time": "2026-11-24T08:01:02.345+00:00"}
-    {"type": "skip", "index": 77, "time": "..."}
-    {"type": "undo", "time": "..."}
+    {"type": "header", "format": "adlib-labelstore", "version": 2, "fingerprint": {...}, ..., "chain": "..."}
+    {"type": "answer", "index": 312, "label": 1, "time": "2026-11-24T08:01:02.345+00:00", "n": 1, "chain": "..."}
+    {"type": "skip", "index": 77, "time": "...", "n": 2, "chain": "..."}
+    {"type": "undo", "time": "...", "n": 3, "chain": "..."}
 
-Resuming replays the events in order on a freshly built session: the model
-and the queries are seeded, so the weights and the next query are exactly
-those of a session that was never interrupted. A broken *last* line (a crash
-in the middle of a write) is dropped with a warning and cut from the file; a
-broken line anywhere else is an error (the file was edited or damaged). A file
-written for other data or other parameters is refused, naming the difference.
+Resuming replays the events on a freshly built, seeded session: the same
+weights and next query as a session never interrupted. What can go wrong:
+
+- *A write fails* (disk full, file-size limit, I/O error): the file is cut
+  back to its length before that event, the session does not apply it, and
+  :class:`AnswerNotSavedError` gives the OS error. Answer again once fixed.
+- *A crash in the middle of a write*: the unfinished last line (no newline)
+  is dropped with a warning and cut from the file when a session opens it.
+- *A second session on the store* (another process): refused with
+  :class:`LabelStoreLockedError` naming the holder (:mod:`.storelock`);
+  ``LabelStore.read(path)`` looks without locking. In ONE process, opening
+  a store again (a notebook cell run twice) takes the lock over from the
+  older store object once the new one is open (fingerprint checked): the
+  older one is closed, its writes raise :class:`LabelStoreClosedError`.
+- *An edited file, a deleted or duplicated line, lines from two writers*:
+  every line is chained to the one before (format version 2,
+  :mod:`.storefile`), so the first line that does not fit is named
+  (:class:`InconsistentLabelStoreError`: "edited or written by two
+  sessions"); :meth:`LabelStore.recover` keeps the consistent beginning and
+  moves the rest to a side file. Removed LAST lines cannot be seen.
+- *Another session's data or parameters*: refused, naming the differences.
+
+Version-1 stores (before chains) are read as before, unchecked, and appended
+to in version 1; :meth:`LabelStore.upgrade` rewrites one as version 2.
 
 Typical use (``open_session`` builds the session, checks the header, replays)::
 
-    session = open_session("~/.cache/adlib/answers/toy2.jsonl", data.X, ensemble="iforest", seed=0)
-    (i,) = session.next_queries()
-    session.answer(i, "anomaly")        # on disk before the weights change
+    with Session.open("~/.cache/adlib/answers/toy2.jsonl", data.X, ensemble="iforest") as session:
+        (i,) = session.next_queries()
+        session.answer(i, "anomaly")        # on disk before the weights change
 """
 
 from __future__ import annotations
 
 import json
-import os
 import warnings
-from datetime import datetime, timezone
 from pathlib import Path
 
-FORMAT = "adlib-labelstore"
-VERSION = 1
-EVENT_TYPES = ("answer", "skip", "undo", "pretrain")
+from .storefile import (
+    FORMAT,
+    TWO_WRITERS,
+    VERSION,
+    AnswerNotSavedError,
+    CorruptLabelStoreError,
+    InconsistentLabelStoreError,
+    LabelStoreClosedError,
+    LabelStoreError,
+    LabelStoreLockedError,
+    LabelStoreMismatchError,
+    append_bytes,
+    chained_lines,
+    check_event,
+    cut_to,
+    damage_error,
+    describe_event,
+    fingerprint_diffs,
+    line_of,
+    link,
+    now,
+    scan,
+    side_path,
+    store_path,
+    write_new,
+)
+from .storelock import forget, let_go, retire, settle, take
 
-
-class LabelStoreError(ValueError):
-    """A label store cannot be used; the message says why and what to do."""
-
-
-class CorruptLabelStoreError(LabelStoreError):
-    """A line before the last one is not a valid record."""
-
-
-class LabelStoreMismatchError(LabelStoreError):
-    """The store was written for other data or other session parameters."""
+__all__ = ["AnswerNotSavedError", "CorruptLabelStoreError", "InconsistentLabelStoreError",
+           "LabelStore", "LabelStoreClosedError", "LabelStoreError", "LabelStoreLockedError",
+           "LabelStoreMismatchError", "ReplayError", "default_store_path", "resolve_undos"]
 
 
 class ReplayError(ValueError):
@@ -67,139 +99,118 @@ def resolve_undos(events) -> list[dict]:
     return stack
 
 
-def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
-
-
-def _check_event(event, where: str) -> dict:
-    if not isinstance(event, dict) or event.get("type") not in EVENT_TYPES:
-        raise ValueError(f"{where}: not an event (type must be one of {', '.join(EVENT_TYPES)})")
-    kind = event["type"]
-    if kind in ("answer", "skip") and not isinstance(event.get("index"), int):
-        raise ValueError(f"{where}: {kind} without an integer 'index'")
-    if kind == "answer" and event.get("label") not in (0, 1):
-        raise ValueError(f"{where}: answer label must be 0 or 1, got {event.get('label')!r}")
-    if kind == "pretrain" and len(event.get("indices", ())) != len(event.get("labels", ())):
-        raise ValueError(f"{where}: pretrain needs as many labels as indices")
-    return event
-
-
 class LabelStore:
     """An append-only JSON-lines file of a session's answers (see the module docstring).
 
-    ``LabelStore.open(path, fingerprint)`` creates the file (with its header)
-    or reads an existing one and checks its fingerprint. A store is a session
-    *recorder*: :meth:`attach` replays its events on a session and then
-    records each new answer, skip, undo or pretrain before the session applies
-    it. ``events`` holds every recorded event, undos included, in file order.
+    ``LabelStore.open(path, fingerprint)`` locks the store and creates it
+    (with its header) or reads it and checks its fingerprint;
+    ``LabelStore.read(path)`` only reads (no lock, records nothing). A store
+    is a session *recorder*: :meth:`attach` replays its events on a session
+    and then records each new answer, skip, undo or pretrain before the
+    session applies it. ``events`` holds every recorded event, undos
+    included, in file order. :meth:`close` (or a ``with`` block) releases
+    the lock; a session's ``close()`` does it too.
     """
 
-    def __init__(self, path, header: dict, events: list[dict]):
+    def __init__(self, path, header: dict, events: list[dict], chain: str | None = None,
+                 size: int | None = None):
         self.path = Path(path)
         self.header = header
         self.events = events
+        self._chain, self._size = chain, size
+        self._needs_newline = False
+        self._lease = None
+        self._closed: str | None = None
+
+    @property
+    def version(self) -> int:
+        return self.header.get("version", 1)
+
+    @property
+    def closed(self) -> bool:
+        return self._closed is not None
+
+    @property
+    def read_only(self) -> bool:
+        """Opened with :meth:`read`: no lock, records nothing."""
+        return self._lease is None and self._closed is None
 
     # -- opening ---------------------------------------------------------
     @classmethod
     def open(cls, path, fingerprint: dict, info: dict | None = None) -> LabelStore:
         """Open the store at ``path`` for a session with this ``fingerprint``; create it if new.
 
-        ``info`` (e.g. the dataset's name) is written into a new header for
-        people reading the file; it is not checked.
+        Holds the store's lock until :meth:`close`. ``info`` (e.g. the dataset's
+        name) is written into a new header for people reading the file; it is
+        not checked.
         """
-        path = Path(path).expanduser()
+        path = store_path(path)
         fingerprint = json.loads(json.dumps(fingerprint))  # the form it has once stored
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as err:
+            raise LabelStoreError(f"cannot create the folder of label store {path}: {err}") from err
+        lease, prior = take(path)
+        try:
+            store = cls._open_locked(path, fingerprint, info)
+        except BaseException:
+            let_go(lease, prior)
+            raise
+        settle(store, lease, prior)
+        return store
+
+    @classmethod
+    def _open_locked(cls, path: Path, fingerprint: dict, info) -> LabelStore:
         if path.exists() and path.stat().st_size > 0:
             raw = path.read_bytes()
             if b"\n" not in raw and raw.startswith(b'{"type": "header"'):
                 # Killed while writing the header: no answer can have been stored yet.
                 warnings.warn(f"label store {path}: its header is incomplete (a crash while "
                               "creating it); starting the store afresh", RuntimeWarning,
-                              stacklevel=2)
+                              stacklevel=3)
             else:
-                store = cls.read(path, repair=True)
+                store = cls._load(path, raw, repair=True)
                 store._check_fingerprint(fingerprint)
                 return store
-        path.parent.mkdir(parents=True, exist_ok=True)
-        header = {"type": "header", "format": FORMAT, "version": VERSION, "created": _now(),
-                  "fingerprint": fingerprint, "info": dict(info or {})}
-        store = cls(path, header, [])
-        store._write_line(header, mode="w")
+        header = json.loads(json.dumps({
+            "type": "header", "format": FORMAT, "version": VERSION, "created": now(),
+            "fingerprint": fingerprint, "info": dict(info or {})}))
+        header["chain"] = link("", header)
+        store = cls(path, header, [], chain=header["chain"], size=0)
+        store._write(header, create=True)
         return store
 
     @classmethod
-    def read(cls, path, repair: bool = False) -> LabelStore:
-        """Read a store. A broken last line is dropped with a warning (and, with ``repair``,
-        cut from the file so that new lines follow a complete one)."""
-        path = Path(path).expanduser()
+    def read(cls, path) -> LabelStore:
+        """Read a store to look at it: no lock (a session may have it open), nothing written.
+
+        A broken last line (an interrupted write) is left out with a warning;
+        a store that was edited or written by two sessions raises (see :meth:`recover`).
+        """
+        path = store_path(path)
         if not path.is_file():
             raise LabelStoreError(f"no label store at {path}")
-        raw = path.read_bytes()
-        lines = raw.split(b"\n")
-        # Offsets of each line's start, to cut a broken tail.
-        starts, pos = [], 0
-        for line in lines:
-            starts.append(pos)
-            pos += len(line) + 1
-        filled = [k for k, line in enumerate(lines) if line.strip()]
-        last = filled[-1] if filled else -1
-        records, last_good_end = [], 0
-        for k, line in enumerate(lines):
-            if not line.strip():
-                continue
-            is_last = k == last
-            try:
-                record = json.loads(line.decode("utf-8"))
-                if k == 0 or not records:
-                    if not (isinstance(record, dict) and record.get("type") == "header"
-                            and record.get("format") == FORMAT):
-                        raise ValueError("the first line is not an adlib label-store header")
-                else:
-                    _check_event(record, "record")
-            except (ValueError, UnicodeDecodeError) as err:
-                if is_last and records:
-                    warnings.warn(
-                        f"label store {path}: its last line is incomplete or damaged (a crash "
-                        f"while writing?) and was dropped: {line[:80]!r} ({err})",
-                        RuntimeWarning, stacklevel=2)
-                    if repair:
-                        with open(path, "r+b") as fh:
-                            fh.truncate(last_good_end)
-                            fh.flush()
-                            os.fsync(fh.fileno())
-                    break
-                if not records:
-                    raise LabelStoreError(
-                        f"{path} is not an adlib label store ({err}). Pass a path to a new "
-                        "file, or to a store written by adlib.feedback.LabelStore.") from None
-                raise CorruptLabelStoreError(
-                    f"label store {path}: line {k + 1} of {len(filled)} is "
-                    f"not a valid record ({err}): {line[:80]!r}. Only a broken LAST line (an "
-                    "interrupted write) is repaired automatically; this one has answers after "
-                    f"it. Fix or delete line {k + 1} by hand, or start a new store.") from None
-            records.append(record)
-            last_good_end = starts[k] + len(line) + 1
-        if not records:
-            raise LabelStoreError(f"{path} is empty; it has no label-store header")
-        if records[0].get("version") != VERSION:
-            raise LabelStoreError(f"{path} has label-store version {records[0].get('version')}; "
-                                  f"this adlib reads version {VERSION}")
-        store = cls(path, records[0], records[1:])
-        store._needs_newline = not raw[:last_good_end].endswith(b"\n") if repair else False
+        return cls._load(path, path.read_bytes(), repair=False)
+
+    @classmethod
+    def _load(cls, path: Path, raw: bytes, repair: bool) -> LabelStore:
+        found = scan(raw, path)
+        if found.problem is not None:
+            if found.problem[0] != "torn":
+                raise damage_error(path, found)
+            done = ("was dropped and cut from the file" if repair else
+                    "is left out (a crash while writing, or a write in progress?)")
+            warnings.warn(f"label store {path}: its last line is incomplete or damaged and "
+                          f"{done}: {found.problem[2]}", RuntimeWarning, stacklevel=3)
+            if repair:
+                cut_to(path, found.good_end)
+        store = cls(path, found.records[0], found.records[1:], chain=found.chain,
+                    size=found.good_end)
+        store._needs_newline = not found.ends_with_newline
         return store
 
     def _check_fingerprint(self, fingerprint: dict) -> None:
-        stored = self.header.get("fingerprint", {})
-        diffs = []
-        for key in sorted(set(stored) | set(fingerprint)):
-            a, b = stored.get(key), fingerprint.get(key)
-            if a != b:
-                if isinstance(a, dict) and isinstance(b, dict):
-                    for sub in sorted(set(a) | set(b)):
-                        if a.get(sub) != b.get(sub):
-                            diffs.append(f"{key}.{sub}: stored {a.get(sub)!r}, now {b.get(sub)!r}")
-                else:
-                    diffs.append(f"{key}: stored {a!r}, now {b!r}")
+        diffs = fingerprint_diffs(self.header.get("fingerprint", {}), fingerprint)
         if diffs:
             raise LabelStoreMismatchError(
                 f"label store {self.path} was written for another session, so its answers "
@@ -207,25 +218,139 @@ class LabelStore:
                 "open the session with the data and parameters the store was written for, or "
                 "give another path (or delete this file) to start a new store.")
 
+    # -- repairing -------------------------------------------------------
+    @classmethod
+    def recover(cls, path) -> Path | None:
+        """Keep the longest consistent beginning of a damaged store; move the rest to a side file.
+
+        For a store that was edited, written by two sessions, or has a broken
+        line before its last: the lines from the first bad one on are written
+        to ``<stem>.from-line-<k>-<UTC time>.jsonl`` next to it (a new file,
+        never an existing one), then cut from the store. Returns that side
+        file, or ``None`` when the store is consistent (nothing is done).
+        Takes the store's lock for the moment (an older store object of this
+        process on the same file is closed).
+        """
+        path = store_path(path)
+        if not path.is_file():
+            raise LabelStoreError(f"no label store at {path}")
+        lease, prior = take(path)
+        try:
+            raw = path.read_bytes()
+            found = scan(raw, path)
+            if found.problem is None or found.problem[0] == "torn":
+                return None
+            line, rest = found.problem[1], raw[found.good_end:]
+            aside = side_path(path, f"from-line-{line}")
+            if prior is not None:
+                retire(prior, f"LabelStore.recover moved lines from line {line} on aside")
+            if found.records:
+                write_new(aside, rest)
+                cut_to(path, found.good_end)
+                kept = f"keeps its header and first {len(found.records) - 1} events"
+            else:
+                path.rename(aside)
+                kept = "is gone (its header did not fit its chain); a session starts a new one"
+            last = line + rest.rstrip(b"\n").count(b"\n")
+            moved = f"line {line} was" if last == line else f"lines {line} to {last} were"
+            warnings.warn(f"label store {path} was {TWO_WRITERS} ({found.problem[2]}): {moved} "
+                          f"moved to {aside} (nothing deleted). The store {kept}.",
+                          RuntimeWarning, stacklevel=2)
+            return aside
+        finally:
+            let_go(lease, prior)
+
+    @classmethod
+    def set_aside(cls, path) -> Path:
+        """Rename the store at ``path`` to a new ``<stem>.set-aside-<UTC time>.jsonl``; return it."""
+        path = store_path(path)
+        lease, prior = take(path)
+        try:
+            aside = side_path(path, "set-aside")
+            if prior is not None:
+                retire(prior, f"the store was set aside (moved to {aside})")
+            path.rename(aside)
+            return aside
+        finally:
+            let_go(lease, prior)
+
+    @classmethod
+    def upgrade(cls, path) -> Path:
+        """Rewrite a version-1 store as version 2 (chained lines); the original is kept.
+
+        Returns where the original now is (``<stem>.version-1-<UTC time>.jsonl``).
+        """
+        path = store_path(path)
+        lease, prior = take(path)
+        try:
+            store = cls._load(path, path.read_bytes(), repair=False)
+            if store.version != 1:
+                raise LabelStoreError(f"{path} is already version {store.version}")
+            if prior is not None:
+                retire(prior, "LabelStore.upgrade rewrote the store")
+            new, old = side_path(path, "upgrading"), side_path(path, "version-1")
+            write_new(new, chained_lines({**store.header, "upgraded": now()}, store.events))
+            path.rename(old)
+            new.rename(path)
+            return old
+        finally:
+            let_go(lease, prior)
+
     # -- writing ---------------------------------------------------------
-    def _write_line(self, record: dict, mode: str = "a") -> None:
-        text = json.dumps(record, separators=(", ", ": ")) + "\n"
-        if getattr(self, "_needs_newline", False):
-            text = "\n" + text
-            self._needs_newline = False
-        with open(self.path, mode, encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
+    def _write(self, record: dict, create: bool = False) -> None:
+        data = line_of(record)
+        if self._needs_newline and not create:
+            data = b"\n" + data
+        try:
+            self._size = append_bytes(self.path, data, self._size, create=create)
+        except OSError as err:
+            cut = getattr(err, "truncated", None)
+            state = ("the store is as it was before it" if cut in (None, True) else
+                     f"cutting the partial line back failed too ({cut}): the next write cuts "
+                     "it first (or the next Session.open drops it with a warning)")
+            raise AnswerNotSavedError(
+                f"{describe_event(record)} was NOT saved: writing to label store {self.path} failed "
+                f"({err}); {state}, and the session did not take it. Fix the cause (free disk "
+                "space, raise the file-size limit, check the disk), then give it again.",
+                err) from err
+        self._needs_newline = False
 
     def append(self, event: dict) -> dict:
-        """Write one event (time-stamped), flushed and fsync-ed, then keep it in ``events``."""
-        record = _check_event({**event, "time": event.get("time") or _now()}, "event")
-        self._write_line(record)
+        """Write one event (time-stamped, chained), flushed and fsync-ed, then keep it in ``events``."""
+        if self._closed is not None:
+            raise LabelStoreClosedError(
+                f"this label store object for {self.path} is closed ({self._closed}), so it "
+                f"records nothing more: {event.get('type')} not saved and not applied. Open the "
+                "store again (Session.open(path, X, ...)) to go on.")
+        if self._lease is None:
+            raise LabelStoreError(
+                f"label store {self.path} was opened read-only (LabelStore.read, or "
+                f"read_only=True): it records nothing, so this {event.get('type')} was not "
+                "applied. Open it with Session.open(path, X, ...) to answer.")
+        record = {k: v for k, v in event.items() if k not in ("n", "chain")}
+        record = check_event({**record, "time": record.get("time") or now()}, "event")
+        record = json.loads(json.dumps(record))
+        if self.version >= 2:
+            record["n"] = len(self.events) + 1
+            record["chain"] = link(self._chain, record)
+        self._write(record)
+        self._chain = record.get("chain")
         self.events.append(record)
         return record
 
     __call__ = append  # a LabelStore is a Session recorder
+
+    def close(self) -> None:
+        """Release the store's lock; this object then records nothing more (its events stay readable)."""
+        forget(self)
+        if self._closed is None:
+            self._closed = "close() was called"
+
+    def __enter__(self) -> LabelStore:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
 
     # -- sessions --------------------------------------------------------
     def attach(self, session):
@@ -258,7 +383,9 @@ class LabelStore:
         return len(self.answers)
 
     def __repr__(self) -> str:
-        return f"LabelStore({str(self.path)!r}, {len(self.events)} events, {self.n_answers} answers)"
+        state = " (closed)" if self.closed else " (read-only)" if self.read_only else ""
+        return (f"LabelStore({str(self.path)!r}, {len(self.events)} events, "
+                f"{self.n_answers} answers){state}")
 
 
 def default_store_path(name: str) -> Path:

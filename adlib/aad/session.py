@@ -18,19 +18,17 @@ give the same weights and the same next query.
 from __future__ import annotations
 
 import copy
-import hashlib
-import warnings
-from datetime import datetime, timezone
-from pathlib import Path
 
 import numpy as np
 import scipy.sparse as sp
 
 from ..ensembles import make_ensemble
-from .answers import as_label, plain
-from .labelstore import LabelStore, LabelStoreMismatchError, ReplayError, resolve_undos
+from . import answers as _answers
+from .answers import as_index, as_indices, as_label
+from .labelstore import ReplayError, resolve_undos
 from .model import AAD, tau_margin
 from .query import make_strategy
+from .resume import resume
 
 UNLABELED = -1
 #: Feature matrices with more than this fraction of non-zeros are scored dense.
@@ -120,17 +118,30 @@ class Session:
         return session
 
     @classmethod
-    def open(cls, store_path, X, info=None, on_mismatch="error", **params) -> Session:
+    def open(cls, store_path, X, info=None, on_mismatch="error", read_only=False,
+             **params) -> Session:
         """Open a session on ``X`` recorded in the label store at ``store_path``, or resume it.
 
         A new file gets a header with the session's fingerprint; an existing one
         is checked against it and its answers are replayed (same weights, same
         next query as if never interrupted). ``params`` go to :meth:`from_data`.
-        A store for other data or parameters raises, unless
-        ``on_mismatch="set_aside"`` (the old file is renamed and a new one
-        started). See :mod:`adlib.aad.labelstore`.
+        The store stays locked (one writer at a time) until :meth:`close` or
+        the end of a ``with`` block. See :func:`open_session` for
+        ``on_mismatch`` and ``read_only`` and :mod:`adlib.aad.labelstore`.
         """
-        return open_session(store_path, X, info=info, on_mismatch=on_mismatch, **params)
+        return open_session(store_path, X, info=info, on_mismatch=on_mismatch,
+                            read_only=read_only, **params)
+
+    def close(self) -> None:
+        """Close the label store (release its lock); later answers raise instead of going unsaved."""
+        if self.store is not None:
+            self.store.close()
+
+    def __enter__(self) -> Session:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
 
     # -- state -------------------------------------------------------------
     @property
@@ -183,7 +194,7 @@ class Session:
 
     def answer(self, index, label) -> None:
         """Record the analyst's answer for a pending query; update the weights after a batch."""
-        index = int(index)
+        index = as_index(index, self.n_instances)
         label = as_label(label)
         if index not in self.pending:
             raise ValueError(f"instance {index} is not a pending query (pending: {self.pending}); "
@@ -199,7 +210,7 @@ class Session:
 
     def skip(self, index) -> None:
         """Drop a pending query without a label; it is not asked again."""
-        index = int(index)
+        index = as_index(index, self.n_instances)
         if index not in self.pending:
             raise ValueError(f"instance {index} is not a pending query (pending: {self.pending})")
         self._log({"type": "skip", "index": index})
@@ -218,14 +229,12 @@ class Session:
         """
         if self.pending or self.queried:
             raise ValueError("pretrain before the first query: the session has already asked")
-        idx = np.asarray(indices, dtype=np.int64).ravel()
+        idx = as_indices(indices, self.n_instances)
         labs = [as_label(v) for v in np.asarray(labels, dtype=object).ravel()]
         if idx.size != len(labs):
             raise ValueError(f"{idx.size} indices but {len(labs)} labels")
         if idx.size == 0:
             return self
-        if idx.min() < 0 or idx.max() >= self.n_instances:
-            raise IndexError(f"pretrain index out of range for {self.n_instances} instances")
         if np.unique(idx).size != idx.size:
             raise ValueError("pretrain indices contain duplicates; give each instance once")
         self._log({"type": "pretrain", "indices": [int(i) for i in idx], "labels": labs,
@@ -316,28 +325,7 @@ class Session:
         whose fingerprint differs. The budget is not part of it (a resumed
         session may go on for longer).
         """
-        h = hashlib.sha256()
-        if self.X is not None:
-            data = np.ascontiguousarray(self.X, dtype=np.float64)
-            h.update(data.tobytes())
-            kind, shape = "X", list(data.shape)
-        else:
-            f = self.features
-            for part in (f.data, f.indices, f.indptr):
-                h.update(np.ascontiguousarray(part).tobytes())
-            kind, shape = "features", list(f.shape)
-        model = {k: plain(v) for k, v in sorted(vars(self.model).items())
-                 if not k.endswith("_") and not k.startswith("_")}
-        return {"data_sha256": h.hexdigest(), "data_kind": kind, "data_shape": shape,
-                "ensemble": self.build_params.get("ensemble",
-                                                  type(self.ensemble).__name__
-                                                  if self.ensemble is not None else None),
-                "ensemble_params": {k: plain(v) for k, v in
-                                    self.build_params.get("ensemble_params", {}).items()},
-                "seed": plain(self.seed), "strategy": getattr(self.strategy, "name",
-                                                               type(self.strategy).__name__),
-                "n_explore": plain(getattr(self.strategy, "n_explore", None)),
-                "batch_size": self.batch_size, "model": model}
+        return _answers.fingerprint(self)
 
     def _update_weights(self) -> None:
         labeled = np.flatnonzero(self.labels != UNLABELED)
@@ -375,36 +363,26 @@ class Session:
                     on_answer(self)
 
 
-def open_session(path, X, info: dict | None = None, on_mismatch: str = "error", **params):
+def open_session(path, X, info: dict | None = None, on_mismatch: str = "error",
+                 read_only: bool = False, **params):
     """Open a new session on ``X`` or resume the one recorded at ``path``.
 
     ``params`` go to :meth:`adlib.aad.Session.from_data` (ensemble, seed, tau,
-    strategy, budget, ...). The returned session has ``session.store`` and
-    records every answer there before applying it.
+    strategy, budget, ...). The returned session has ``session.store``, records
+    every answer there before applying it, and holds the store's lock until
+    ``session.close()``.
 
-    ``on_mismatch``: what to do when the store at ``path`` was written for
-    other data or parameters, or its answers no longer replay (the library
-    changed): ``"error"`` (the default) raises; ``"set_aside"`` renames the
-    old file to ``<name>.set-aside-<UTC time>.jsonl`` (nothing is deleted),
-    warns, and starts a new store at ``path``.
+    ``on_mismatch``: what to do when the store was written for other data or
+    parameters, its answers no longer replay (the library changed), or it was
+    edited or written by two sessions: ``"error"`` (the default) raises;
+    ``"set_aside"`` keeps what it can and never deletes: a damaged store
+    keeps its consistent beginning and the rest goes to a side file
+    (:meth:`LabelStore.recover`); a store that does not fit is renamed to
+    ``<name>.set-aside-<UTC time>.jsonl`` and a new one started. Both warn.
+
+    ``read_only=True`` replays the store without locking it or writing to
+    it (to look while another session has it open); answers then raise.
     """
     if on_mismatch not in ("error", "set_aside"):
         raise ValueError(f"on_mismatch={on_mismatch!r}: use 'error' or 'set_aside'")
-    session = Session.from_data(X, **params)
-    path = Path(path).expanduser()
-    try:
-        store = LabelStore.open(path, session.fingerprint(), info=info)
-        return store.attach(session)
-    except (LabelStoreMismatchError, ReplayError) as err:
-        if on_mismatch == "error":
-            raise
-        stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-        aside, k = path.with_name(f"{path.stem}.set-aside-{stamp}{path.suffix}"), 1
-        while aside.exists():  # never overwrite an earlier set-aside store
-            k += 1
-            aside = path.with_name(f"{path.stem}.set-aside-{stamp}-{k}{path.suffix}")
-        path.rename(aside)
-        warnings.warn(f"{err}\nThe old store was moved to {aside}; a new one starts at {path}.",
-                      RuntimeWarning, stacklevel=2)
-        session.reset()
-        return LabelStore.open(path, session.fingerprint(), info=info).attach(session)
+    return resume(Session.from_data(X, **params), path, info, on_mismatch, read_only)

@@ -8,16 +8,22 @@ The panel drives an :class:`adlib.aad.Session`; who answers (``Analyst``,
 
 from ..aad.analyst import Analyst, Oracle
 from ..aad.labelstore import (
+    AnswerNotSavedError,
     CorruptLabelStoreError,
+    InconsistentLabelStoreError,
     LabelStore,
+    LabelStoreClosedError,
     LabelStoreError,
+    LabelStoreLockedError,
     LabelStoreMismatchError,
     default_store_path,
 )
 from ..aad.session import open_session
 
-__all__ = ["Analyst", "AnalystPanel", "CorruptLabelStoreError", "LabelStore", "LabelStoreError",
-           "LabelStoreMismatchError", "Oracle", "default_store_path", "open_session"]
+__all__ = ["Analyst", "AnalystPanel", "AnswerNotSavedError", "CorruptLabelStoreError",
+           "InconsistentLabelStoreError", "LabelStore", "LabelStoreClosedError", "LabelStoreError",
+           "LabelStoreLockedError", "LabelStoreMismatchError", "Oracle", "default_store_path",
+           "open_session"]
 
 
 def __getattr__(name):

@@ -327,6 +327,13 @@ class AnalystPanel:
         for b in (self.anomaly_button, self.nominal_button, self.skip_button, self.oracle_button):
             b.disabled = done
         self.undo_button.disabled = not self.session.events
+        store = self.session.store
+        if store is not None and (store.closed or store.read_only):  # closed, taken over, or look-only
+            why = "was closed" if store.closed else "is open read-only (to look)"
+            self.store_html.value = (
+                "<div style='color:#b00020'>answers are <b>not saved</b>: this session's label "
+                f"store <code>{html.escape(str(store.path))}</code> {why}; open it with "
+                "<code>Session.open(path, X, ...)</code> to answer</div>")
 
     # -- actions (each one call into the Session) -------------------------------
     def _act(self, fn, *args, raise_errors=False):
