@@ -131,3 +131,34 @@ def test_chapter_leaves_the_readers_folder_alone(tmp_path, monkeypatch):
     assert "malignant" not in text and "diagnosis" not in text
     assert "third_label_value.csv" in text and "'ok' (299), 'fraud' (15), 'unsure' (1)" in text
     assert "toy + toy_scores (50 detectors), budget 35" in text
+
+
+@pytest.mark.notebook
+def test_chapter_runs_on_a_file_without_labels(tmp_path, monkeypatch):
+    """An analyst's file often has no label column: the chapter ranks, then says what it cannot count."""
+    papermill = pytest.importorskip("papermill")
+    mirror = os.environ.get("ADLIB_DATA") or str(ROOT.parent / "shared" / "datasets")
+    if not (Path(mirror) / "toy_scores").is_dir() and not (ROOT / mirror / "toy_scores").is_dir():
+        pytest.skip("the chapter's precomputed example needs the dataset mirror (ADLIB_DATA)")
+    import pandas as pd
+
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    labeled = _readers_file(mine)
+    csv = mine / "unlabeled.csv"
+    pd.read_csv(labeled).drop(columns=["status"]).to_csv(csv, index=False)
+    monkeypatch.setenv("ADLIB_FIGURES", str(tmp_path / "figures"))
+    out = tmp_path / "own.ipynb"
+    papermill.execute_notebook(
+        str(CHAPTER), str(out), kernel_name="adlib", cwd=str(ROOT / "book"),
+        progress_bar=False, execution_timeout=600,
+        parameters={"quick": True, "csv_path": str(csv), "label_column": None})
+    import nbformat
+
+    nb = nbformat.read(out, as_version=4)
+    text = " ".join("\n".join(
+        str(o.get("text", "")) + str(o.get("data", {}).get("text/plain", ""))
+        for c in nb.cells if c.cell_type == "code" for o in c.outputs).split())
+    assert "no label column (you will be the judge)" in text
+    assert "No labels in the file, so nobody can answer here" in text
+    assert "three diverse rows to look at first" in text
