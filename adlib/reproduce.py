@@ -1,7 +1,8 @@
 """Recompute every cached result the book reads (``make reproduce``).
 
 The top of the library: it runs the discovery, strategy and diversity grids
-(:mod:`adlib.experiments`), the description study
+(:mod:`adlib.experiments`), the streaming weather grid
+(:mod:`adlib.experiments.stream`), the description study
 (:mod:`adlib.experiments.descriptions`) and the detector benchmark
 (:mod:`adlib.detectors.benchmark`) at full size, and prunes cached runs no
 chapter asks for any more::
@@ -29,6 +30,8 @@ from .experiments import (
     run_grid,
     strategy_grid,
 )
+from .experiments.stream import run_stream_grid, weather_grid
+from .glad.grid import prune_glad, reproduce_glad
 
 
 def reproduce(refresh=True, n_jobs=None, cache_dir=None) -> None:
@@ -39,6 +42,11 @@ def reproduce(refresh=True, n_jobs=None, cache_dir=None) -> None:
         run_description_grid(grid, cache_dir=cache_dir, n_jobs=n_jobs, refresh=refresh)
     reproduce_detectors(refresh=refresh, n_jobs=n_jobs,
                         cache_dir=None if cache_dir is None else Path(cache_dir) / "detectors")
+    # the streams-and-drift chapter's weather grid (results/stream/)
+    run_stream_grid(weather_grid(), n_jobs=n_jobs, refresh=refresh,
+                    cache_dir=None if cache_dir is None else Path(cache_dir) / "stream")
+    # the GLAD chapter's benchmark grid (results/glad/)
+    reproduce_glad(refresh=refresh, n_jobs=n_jobs, cache_dir=cache_dir)
 
 
 def book_grids():
@@ -57,7 +65,8 @@ def prune(cache_dir=None, dry_run=False) -> list[Path]:
     """Delete cached runs that no chapter grid asks for any more (stale keys).
 
     Only the discovery-run folders (``<dataset>/``) and ``descriptions/`` are
-    looked at; other result folders (e.g. ``detectors/``) are left alone.
+    looked at, and ``glad/`` against the GLAD chapter's grid; other result
+    folders (e.g. ``detectors/``) are left alone.
     Returns the files removed (or that would be, with ``dry_run``).
     """
     root = Path(cache_dir) if cache_dir is not None else default_cache_dir()
@@ -71,7 +80,7 @@ def prune(cache_dir=None, dry_run=False) -> list[Path]:
     if not dry_run:
         for p in stale:
             p.unlink()
-    return stale
+    return stale + prune_glad(root, dry_run=dry_run)  # results/glad/ keeps its own grid
 
 
 if __name__ == "__main__":
