@@ -199,6 +199,35 @@ class RandomSplitForest(RegionEnsemble):
         cols = self._leaf_columns(X)
         return fixed_width_csr(self.member_value_[cols], self._n_members(), cols)
 
+    def update_counts(self, X, weight=1.0):
+        """Leaf masses from a new window of data: the streaming update of HS-Trees and RS-Forest.
+
+        ``weight=1`` replaces every leaf's mass by the new window's count (the
+        published HS-Trees update, which the original AAD code also applies to
+        RS-Forest); ``0 < weight < 1`` mixes the shares linearly,
+        ``(1 - weight) * old + weight * new`` (the original's experimental
+        incremental update uses 0.5). Tree structure and leaf volumes do not
+        change, so the member columns (and AAD weights over them) keep their
+        meaning; only the leaf values follow the new masses.
+        """
+        check_is_fitted(self, "scale_")
+        X = check_features(X, "X", n_features=self.n_features_in_)
+        if not 0.0 < float(weight) <= 1.0:
+            raise ValueError(f"weight={weight!r} must lie in (0, 1] (1 = replace the counts)")
+        cols = self._leaf_columns(X)
+        counts = np.bincount(cols.ravel(), minlength=self._n_members())
+        n = X.shape[0]
+        if float(weight) == 1.0:
+            size = counts
+        else:
+            share = ((1.0 - weight) * self.member_size_ / self.n_samples_tree_
+                     + weight * counts / n)
+            size = share * n
+        self.n_samples_tree_ = n
+        self.member_size_ = size
+        self.member_value_ = leaf_values(size, self.member_volume_, n, self.node_value)
+        return self
+
     def apply(self, X) -> np.ndarray:
         """Leaf reached by each row in each tree, ``(n, n_trees)``: node indices in the tree layout."""
         check_is_fitted(self, "scale_")

@@ -26,7 +26,9 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 from sklearn.ensemble import IsolationForest
+from sklearn.utils.validation import check_is_fitted
 
+from .._validation import check_features
 from .base import RegionEnsemble, fixed_width_csr, index_dtype
 
 EULER_GAMMA = 0.5772156649015329
@@ -122,45 +124,85 @@ class IsolationForestRegions(RegionEnsemble):
     def _fit(self, X):
         if self.node_value not in ("neg_path_length", "neg_depth"):
             raise ValueError(f"node_value={self.node_value!r}: use 'neg_path_length' or 'neg_depth'")
+        self.max_samples_ = min(self.max_samples, X.shape[0])
         self.forest_ = IsolationForest(
-            n_estimators=self.n_trees, max_samples=min(self.max_samples, X.shape[0]),
+            n_estimators=self.n_trees, max_samples=self.max_samples_,
             random_state=self.random_state,
         ).fit(X)
-        trees = [est.tree_ for est in self.forest_.estimators_]
-        depths = [node_depths(t.children_left, t.children_right) for t in trees]
-        columns, values, tree_of, node_of, depth_of, size_of = [], [], [], [], [], []
-        offset = 0
-        for t, (tree, depth) in enumerate(zip(trees, depths, strict=True)):
-            if self.leaves_only:
-                members = np.flatnonzero(tree.children_left < 0)
-            else:
-                members = np.arange(1, tree.node_count)
-            col = np.full(tree.node_count, -1, dtype=np.int64)
-            col[members] = offset + np.arange(members.size)
-            offset += members.size
-            value = -depth[members].astype(np.float64)
-            if self.node_value == "neg_path_length":
-                value -= average_path_length(tree.n_node_samples[members])
+        self.n_replaced_ = 0
+        self._parts = [self._tree_part(est.tree_, X.shape[1]) for est in self.forest_.estimators_]
+        self._assemble()
+
+    def _tree_part(self, tree, n_features) -> dict:
+        """The members of one fitted tree: nodes, depths, sizes, values and boxes."""
+        depth = node_depths(tree.children_left, tree.children_right)
+        if self.leaves_only:
+            members = np.flatnonzero(tree.children_left < 0)
+        else:
+            members = np.arange(1, tree.node_count)
+        value = -depth[members].astype(np.float64)
+        if self.node_value == "neg_path_length":
+            value -= average_path_length(tree.n_node_samples[members])
+        lower, upper = node_boxes(tree, n_features)
+        return {"tree": tree, "depth": depth, "members": members, "value": value,
+                "lower": lower[members], "upper": upper[members]}
+
+    def _assemble(self) -> None:
+        """The flat member arrays (columns numbered tree after tree) from the per-tree parts."""
+        parts = self._parts
+        sizes = np.array([p["members"].size for p in parts])
+        offsets = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+        columns = []
+        for p, offset in zip(parts, offsets, strict=True):
+            col = np.full(p["tree"].node_count, -1, dtype=np.int64)
+            col[p["members"]] = offset + np.arange(p["members"].size)
             columns.append(col)
-            values.append(value)
-            tree_of.append(np.full(members.size, t))
-            node_of.append(members)
-            depth_of.append(depth[members])
-            size_of.append(tree.n_node_samples[members])
-        self.trees_ = trees
-        self.node_depth_ = depths
+        self.trees_ = [p["tree"] for p in parts]
+        self.node_depth_ = [p["depth"] for p in parts]
         self.node_column_ = columns
-        self.member_value_ = np.concatenate(values)
-        self.member_tree_ = np.concatenate(tree_of)
-        self.member_node_ = np.concatenate(node_of)
-        self.member_depth_ = np.concatenate(depth_of)
-        self.member_size_ = np.concatenate(size_of)
-        boxes = [node_boxes(tree, X.shape[1]) for tree in trees]
+        self.member_value_ = np.concatenate([p["value"] for p in parts])
+        self.member_tree_ = np.repeat(np.arange(len(parts)), sizes)
+        self.member_node_ = np.concatenate([p["members"] for p in parts])
+        self.member_depth_ = np.concatenate([p["depth"][p["members"]] for p in parts])
+        self.member_size_ = np.concatenate([p["tree"].n_node_samples[p["members"]] for p in parts])
         # the region (box) of every member: lower < x <= upper on each feature
-        self.member_lower_ = np.concatenate([lo[nodes] for (lo, _), nodes in
-                                             zip(boxes, node_of, strict=True)])
-        self.member_upper_ = np.concatenate([up[nodes] for (_, up), nodes in
-                                             zip(boxes, node_of, strict=True)])
+        self.member_lower_ = np.concatenate([p["lower"] for p in parts])
+        self.member_upper_ = np.concatenate([p["upper"] for p in parts])
+
+    def replace_trees(self, trees, X, random_state=None) -> np.ndarray:
+        """Drop the trees at positions ``trees`` and grow as many new ones on ``X``.
+
+        The new trees (``max_samples`` points each, seeded by ``random_state``)
+        go to the end, so trees stay ordered oldest first (streaming AAD, Das et
+        al. 2019, replaces either the drifted trees or the oldest ones). The
+        row scale of ``normalize="global"`` is kept, so learned weights keep
+        their meaning. Returns, for every member column of the new forest, the
+        column it had before (``-1`` for the members of new trees): what a
+        weight vector needs to follow the change.
+        """
+        check_is_fitted(self, "scale_")
+        X = check_features(X, "X", n_features=self.n_features_in_)
+        drop = np.unique(np.asarray(trees, dtype=np.int64))
+        if drop.size and (drop[0] < 0 or drop[-1] >= len(self._parts)):
+            raise IndexError(f"tree positions must lie in 0..{len(self._parts) - 1}; got {drop}")
+        sizes = np.array([p["members"].size for p in self._parts])
+        starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+        old_col = [start + np.arange(size) for start, size in zip(starts, sizes, strict=True)]
+        keep = np.setdiff1d(np.arange(len(self._parts)), drop)
+        parts = [self._parts[t] for t in keep]
+        mapping = [old_col[t] for t in keep]
+        if drop.size:
+            grown = IsolationForest(n_estimators=int(drop.size),
+                                    max_samples=min(self.max_samples, X.shape[0]),
+                                    random_state=random_state).fit(X)
+            for est in grown.estimators_:
+                part = self._tree_part(est.tree_, X.shape[1])
+                parts.append(part)
+                mapping.append(np.full(part["members"].size, -1, dtype=np.int64))
+            self.n_replaced_ += int(drop.size)
+        self._parts = parts
+        self._assemble()
+        return np.concatenate(mapping)
 
     def _n_members(self) -> int:
         return self.member_value_.shape[0]
@@ -184,8 +226,14 @@ class IsolationForestRegions(RegionEnsemble):
         return sp.csr_matrix((self.member_value_[cols], (rows, cols)), shape=(n, m))
 
     def score_samples(self, X) -> np.ndarray:
-        """Plain Isolation Forest anomaly score (higher = more anomalous)."""
-        return -self.forest_.score_samples(np.asarray(X, dtype=np.float64))
+        """Plain Isolation Forest anomaly score (higher = more anomalous).
+
+        scikit-learn's own score until trees are replaced (:meth:`replace_trees`),
+        then the same formula ``2**(-E[h]/c(psi))`` over the current trees.
+        """
+        if not getattr(self, "n_replaced_", 0):
+            return -self.forest_.score_samples(np.asarray(X, dtype=np.float64))
+        return 2.0 ** (-self.path_lengths(X) / float(average_path_length(self.max_samples_)))
 
     def path_lengths(self, X) -> np.ndarray:
         """Mean Isolation Forest path length E[h(x)] over the trees (lower = more anomalous)."""
