@@ -52,7 +52,7 @@ $(VENV_STAMP): pyproject.toml constraints.txt
 	  echo ">>> creating $(VENV) with $(PYTHON) ($$($(PYTHON) --version))"; \
 	  "$(PYTHON)" -m venv $(VENV); \
 	fi
-	$(PY) -m pip install -c constraints.txt -e ".[book,test,deep,stream]"
+	$(PY) -m pip install -c constraints.txt -e ".[book,test,deep,stream,sequence]"
 	$(PY) -m pip check
 	$(PY) -m ipykernel install --sys-prefix --name $(KERNEL_NAME) --display-name "Python (adlib)"
 	@touch $@
@@ -63,7 +63,7 @@ $(VENV_STAMP): pyproject.toml constraints.txt
 constraints: ## re-resolve the dependencies in a scratch venv and rewrite constraints.txt
 	rm -rf $(BUILD_DIR)/constraints-venv
 	"$(PYTHON)" -m venv $(BUILD_DIR)/constraints-venv
-	$(BUILD_DIR)/constraints-venv/bin/python -m pip install -e ".[book,test,deep,stream]"
+	$(BUILD_DIR)/constraints-venv/bin/python -m pip install -e ".[book,test,deep,stream,sequence]"
 	$(BUILD_DIR)/constraints-venv/bin/python -m pip check
 	{ echo "# Exact versions of the environment that was tested (pip freeze --exclude-editable)."; \
 	  echo "# Used as: pip install -c constraints.txt -e \".[book,test]\". Regenerate: make constraints"; \

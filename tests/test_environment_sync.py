@@ -27,7 +27,7 @@ PYPROJECT = ROOT / "pyproject.toml"
 ENVIRONMENT = ROOT / "environment.yml"
 CONSTRAINTS = ROOT / "constraints.txt"
 
-EXTRAS = ("book", "test", "deep")
+EXTRAS = ("book", "test", "deep", "stream", "sequence")
 # Conda-level (non-pip) entries that environment.yml may have beyond pyproject.
 CONDA_ALLOWED = {"python", "pip"}
 
