@@ -17,6 +17,8 @@ read.
 Modules: :mod:`.grids` (the AAD grids of the benchmark, strategy and diversity
 chapters) and :mod:`.descriptions` (compact descriptions vs. Bayesian Rule Sets
 along a feedback run). Recomputing all of them is :mod:`adlib.reproduce`.
+:mod:`.report` and :mod:`.report_describe` turn their results into the AAD
+chapters' tables and sentences.
 """
 
 from ..cache import default_cache_dir, run_cached, spec_key

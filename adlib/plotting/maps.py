@@ -4,26 +4,30 @@ from __future__ import annotations
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.colors import BoundaryNorm, ListedColormap
 
 from .style import AAD_COLOR, ANOMALY_COLOR, NOMINAL_COLOR, PALETTE, _axes, plot_dataset, score_grid
 
 
 def plot_score_contours(score_fn, X, y=None, queried=None, labels=None, ax=None, title=None,
-                        n_grid=150, levels=20):
+                        n_grid=150, levels=20, colorbar=True):
     """Filled contours of ``score_fn`` (points -> scores, higher = more anomalous) over 2-D data.
 
     ``queried`` (indices into ``X``) are circled: black for labeled anomalies,
-    white for labeled nominals (``labels`` gives the answers).
+    blue for labeled nominals (``labels`` gives the answers). ``colorbar=False``
+    leaves out the score scale (small multiples).
     """
     X = np.asarray(X)
     fig, ax = _axes(ax)
     xx, yy, pts = score_grid(X, n=n_grid)
     zz = np.asarray(score_fn(pts)).reshape(xx.shape)
     cs = ax.contourf(xx, yy, zz, levels=levels, cmap="YlOrRd")
-    fig.colorbar(cs, ax=ax, label="anomaly score")
+    if colorbar:
+        fig.colorbar(cs, ax=ax, label="anomaly score")
     y = np.zeros(X.shape[0], dtype=int) if y is None else np.asarray(y)
     ax.scatter(X[y == 0, 0], X[y == 0, 1], s=6, c=NOMINAL_COLOR, alpha=0.6)
-    ax.scatter(X[y == 1, 0], X[y == 1, 1], s=12, c=ANOMALY_COLOR, marker="^")
+    ax.scatter(X[y == 1, 0], X[y == 1, 1], s=16, c=ANOMALY_COLOR, marker="^",
+               edgecolors="black", linewidths=0.4)   # visible on the red end of the map
     if queried is not None and len(queried):
         q = np.asarray(queried)
         lab = np.asarray(labels) if labels is not None else y[q]
@@ -76,6 +80,25 @@ def plot_score_space(Z, y, weights, q, queried=(), answers=(), ax=None, title=No
     return fig
 
 
+def plot_train_test(X_train, y_train, X_test, y_test, circled=None,
+                    circled_label="unseen type", figsize=(8.0, 3.6)):
+    """Training and test data side by side, one legend under both; ``circled`` (a mask of the
+    test rows) ringed in black."""
+    fig, axes = plt.subplots(1, 2, figsize=figsize, sharex=True, sharey=True,
+                             layout="constrained")
+    plot_dataset(X_train, y_train, ax=axes[0], title="training data")
+    plot_dataset(X_test, y_test, ax=axes[1], title="test data")
+    if circled is not None:
+        pts = np.asarray(X_test)[np.asarray(circled, bool)]
+        axes[1].scatter(pts[:, 0], pts[:, 1], s=70, facecolors="none", edgecolors="black",
+                        lw=0.9, label=circled_label)
+    handles, names = axes[1].get_legend_handles_labels()
+    for ax in axes:
+        ax.get_legend().remove()
+    fig.legend(handles, names, loc="outside lower center", ncols=len(names), fontsize=10)
+    return fig
+
+
 def plot_partition(lower, upper, X, y=None, ax=None, title=None, color="#333333"):
     """The boxes of one tree's leaves (``lower < x <= upper``) over 2-D data.
 
@@ -99,7 +122,14 @@ def plot_partition(lower, upper, X, y=None, ax=None, title=None, color="#333333"
     return fig
 
 
-def plot_score_panels(score_fns, X, y=None, reference=None, top=None, ncols=5, n_grid=80,
+#: Score ranks in greys (light: ranked low, mid-grey: above all the data), so that the
+#: blue nominal points and the red anomalies stand out on every shade.
+RANK_CMAP = ListedColormap(plt.get_cmap("Greys")(np.linspace(0.04, 0.62, 7)), name="adlib_ranks")
+#: The line around the top-ranked region of the score maps.
+TOP_LINE_COLOR = "#e07b00"
+
+
+def plot_score_panels(score_fns, X, y=None, reference=None, top=None, ncols=3, n_grid=80,
                       panel_size=2.4, title=None):
     """Small multiples: one detector's score map per panel over the same 2-D data.
 
@@ -112,14 +142,22 @@ def plot_score_panels(score_fns, X, y=None, reference=None, top=None, ncols=5, n
     detectors here). The black line encloses the region where a point would
     be among the ``top`` highest-scored points (default: as many as ``y``
     has anomalies).
+
+    Legible at the book's column width (about 7 inches at 100 dpi): at most
+    ``ncols`` (3) panels per row, 8.2 inches wide at the default ``panel_size``,
+    ticks of 9 pt, titles of 11 pt, ranks in greys (:data:`RANK_CMAP`) so
+    that the blue nominal points and the red, white-rimmed anomaly triangles
+    stand out on every shade, the top region outlined in orange. Show more
+    detectors as several figures.
     """
     X = np.asarray(X)
     y = np.zeros(X.shape[0], dtype=int) if y is None else np.asarray(y)
     top = int(y.sum()) if top is None else int(top)
     names = list(score_fns)
+    ncols = max(1, min(int(ncols), len(names)))
     nrows = int(np.ceil(len(names) / ncols))
-    fig, axes = plt.subplots(nrows, ncols, figsize=(panel_size * ncols, panel_size * nrows),
-                             squeeze=False, sharex=True, sharey=True)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(panel_size * ncols + 1.0, panel_size * nrows),
+                             squeeze=False, sharex=True, sharey=True, layout="constrained")
     xx, yy, pts = score_grid(X, n=n_grid)
     levels = [0, 0.5, 0.75, 0.9, 0.95, 0.98, 0.99, 1.0]
     cs = None
@@ -127,22 +165,25 @@ def plot_score_panels(score_fns, X, y=None, reference=None, top=None, ncols=5, n
         fn = score_fns[name]
         ref = np.sort(np.asarray(reference[name] if reference and name in reference else fn(X)))
         rank = np.searchsorted(ref, np.asarray(fn(pts)), side="right") / ref.size
-        cs = ax.contourf(xx, yy, rank.reshape(xx.shape), levels=levels, cmap="YlOrRd",
-                         extend="neither")
+        cs = ax.contourf(xx, yy, rank.reshape(xx.shape), levels=levels, cmap=RANK_CMAP,
+                         norm=BoundaryNorm(levels, RANK_CMAP.N), extend="neither")
         if 0 < top < ref.size:
             cut = 1.0 - top / ref.size
-            ax.contour(xx, yy, rank.reshape(xx.shape), levels=[cut], colors="black",
-                       linewidths=0.8)
-        ax.scatter(X[y == 0, 0], X[y == 0, 1], s=2, c=NOMINAL_COLOR, alpha=0.5)
-        ax.scatter(X[y == 1, 0], X[y == 1, 1], s=6, c=ANOMALY_COLOR, marker="^")
-        ax.set_title(name, fontsize=9)
-        ax.tick_params(labelsize=6)
+            ax.contour(xx, yy, rank.reshape(xx.shape), levels=[cut], colors=TOP_LINE_COLOR,
+                       linewidths=1.4)
+        ax.scatter(X[y == 0, 0], X[y == 0, 1], s=7, c=NOMINAL_COLOR, linewidths=0, alpha=0.8)
+        ax.scatter(X[y == 1, 0], X[y == 1, 1], s=30, c=ANOMALY_COLOR, marker="^",
+                   edgecolors="white", linewidths=0.6)
+        ax.set_title(name, fontsize=11)
+        ax.tick_params(labelsize=9)
     for ax in list(axes.flat)[len(names):]:
         ax.axis("off")
     if cs is not None:
-        fig.colorbar(cs, ax=axes, shrink=0.6, label="rank of the score among the data")
+        cb = fig.colorbar(cs, ax=axes, shrink=0.9 if nrows == 1 else 0.6, aspect=15)
+        cb.set_label("rank of the score among the data", fontsize=9)
+        cb.ax.tick_params(labelsize=9)
     if title:
-        fig.suptitle(title)
+        fig.suptitle(title, fontsize=12)
     return fig
 
 

@@ -1,9 +1,11 @@
-"""Rules drawn over 2-D data (boxes) and written out (a text panel)."""
+"""Rules drawn over 2-D data (boxes) and written out (a text panel), in 9-10 pt text."""
 
 from __future__ import annotations
 
+import matplotlib.pyplot as plt
 import numpy as np
 
+from .discovery import ROW_WIDTH, apply_book_fonts, shared_legend
 from .style import AAD_COLOR, ANOMALY_COLOR, _axes, plot_dataset, score_grid
 
 
@@ -29,7 +31,7 @@ def plot_rule_boxes(rules, X, y=None, queried=None, ax=None, title=None, color=A
         q = np.asarray(queried)
         ax.scatter(X[q, 0], X[q, 1], s=55, facecolors="none", edgecolors=AAD_COLOR, lw=1.0,
                    label="queried")
-        ax.legend(loc="lower right", fontsize=7)
+        ax.legend(loc="lower right", fontsize=9)
     ax.set_xlim(x0, x1)
     ax.set_ylim(y0, y1)
     if title:
@@ -37,7 +39,7 @@ def plot_rule_boxes(rules, X, y=None, queried=None, ax=None, title=None, color=A
     return fig
 
 
-def plot_rule_text(blocks: dict, ax=None, title=None, fontsize=8):
+def plot_rule_text(blocks: dict, ax=None, title=None, fontsize=9):
     """A text panel: for each heading, its rules one per line ("predict anomaly if ... or ...")."""
     fig, ax = _axes(ax)
     ax.set_axis_off()
@@ -51,4 +53,27 @@ def plot_rule_text(blocks: dict, ax=None, title=None, fontsize=8):
             fontsize=fontsize, transform=ax.transAxes)
     if title:
         ax.set_title(title, fontsize=10)
+    return fig
+
+
+def plot_description_panels(boxes: dict, texts: dict, X, y=None, queried=None,
+                            text_title="Rules implying anomaly"):
+    """Rule sets as boxes over 2-D data (one panel each, at most three) and their rules as text.
+
+    ``boxes`` maps a panel title to rules (a ``RuleSet`` or a list of ``Rule``);
+    ``texts`` maps a heading to its rules as text (:func:`plot_rule_text`), in
+    a full-width panel below the boxes. One legend below the figure.
+    """
+    if not 1 <= len(boxes) <= 3:
+        raise ValueError(f"{len(boxes)} box panels: the figure has room for 1 to 3")
+    n_lines = sum(len([r for r in str(t).splitlines() if r.strip()]) + 2 for t in texts.values())
+    fig = plt.figure(figsize=(ROW_WIDTH, 2.7 + 0.17 * n_lines))
+    grid = fig.add_gridspec(2, len(boxes), height_ratios=[2.5, 0.17 * n_lines])
+    axes = [fig.add_subplot(grid[0, i]) for i in range(len(boxes))]
+    for ax, (title, rules) in zip(axes, boxes.items(), strict=True):
+        plot_rule_boxes(rules, X, y, queried=queried, ax=ax, title=title)
+    plot_rule_text(texts, ax=fig.add_subplot(grid[1, :]), title=text_title)
+    apply_book_fonts(fig)
+    fig.tight_layout()
+    shared_legend(fig, axes, where="below")
     return fig
