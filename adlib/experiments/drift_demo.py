@@ -15,6 +15,7 @@ import pandas as pd
 from sklearn.ensemble import RandomForestClassifier
 
 from .._format import fmt
+from .._mpl import book_rc
 from ..aad.stream import StreamSession
 from ..ensembles.drift import KLDriftDetector, false_alarm_prediction, min_drifted_trees
 
@@ -151,7 +152,7 @@ def plot_kl_windows(records, drift_at=DRIFT_AT, title=None):
     recs = records[1:]
     ratio = np.column_stack([r.kl / r.threshold for r in recs])
     windows = [r.window for r in recs]
-    with plt.rc_context({"font.size": 11}):
+    with book_rc({"font.size": 11}):
         fig, (a, b) = plt.subplots(1, 2, figsize=(6.8, 3.3), constrained_layout=True)
         im = a.imshow(np.log2(ratio), aspect="auto", cmap="coolwarm", vmin=-3, vmax=3,
                       extent=(windows[0] - 0.5, windows[-1] + 0.5, ratio.shape[0] - 0.5, -0.5),

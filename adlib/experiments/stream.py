@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from .._format import fmt, fmt_pm, mean_se
+from .._mpl import book_rc
 from ..cache import ResultCache, default_cache_dir, run_cached, spec_key
 
 #: Bump when a library change alters streaming results (old cached runs are then ignored).
@@ -228,7 +229,7 @@ def plot_stream_curves(table: pd.DataFrame, batch=None, baseline_of="KL-adaptive
     from ..plotting.style import PALETTE
 
     n_anom = int(table.n_anomalies.iloc[0])
-    with plt.rc_context({"font.size": 11}):
+    with book_rc({"font.size": 11}):
         fig, ax = plt.subplots(figsize=(6.4, 5.2), constrained_layout=True)
         curves = {label: np.stack(g.found.to_list()) for label, g in
                   table.groupby("setting", sort=False)}

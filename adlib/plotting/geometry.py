@@ -11,6 +11,7 @@ import numpy as np
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
+from .._mpl import book_rc
 from .discovery import BOOK_FONTS, ROW_WIDTH, panel_grid, shared_legend
 from .style import AAD_COLOR, ANOMALY_COLOR, NOMINAL_COLOR, PALETTE
 
@@ -35,7 +36,7 @@ def plot_angle_histograms(panels: dict, ncols: int = 3, bins: int = 30,
         raise ValueError("no panels to draw: pass {title: (angles, y)}")
     fig, axes, spare = panel_grid(len(panels), ncols=ncols, panel_height=2.15)
     ncols = min(ncols, len(panels))
-    with plt.rc_context(BOOK_FONTS):
+    with book_rc(BOOK_FONTS):
         for ax, (title, (angles, y)) in zip(axes, panels.items(), strict=True):
             angles, y = np.asarray(angles, dtype=float), np.asarray(y)
             edges = np.linspace(angles.min(), angles.max(), bins + 1)
@@ -85,7 +86,7 @@ def plot_sphere(view, title_before="initial weights $w_0$", title_after="learned
     queried rows are ringed. The left panel has equal axes, so its angles
     are true.
     """
-    with plt.rc_context(BOOK_FONTS):
+    with book_rc(BOOK_FONTS):
         fig, (ax0, ax1) = plt.subplots(1, 2, figsize=(ROW_WIDTH, 3.9))
         _draw_sphere(ax0, ax1, view)
         pct = f"top {view.tau:.0%}"
@@ -152,7 +153,7 @@ def plot_angle_gain(table, x="angle_auc", y="gain", hue="ensemble", labels=None,
     fig, axes, spare = panel_grid(len(sets), ncols=3, panel_height=2.2)
     ncols = min(3, len(sets))
     markers = "osD^v"
-    with plt.rc_context(BOOK_FONTS):
+    with book_rc(BOOK_FONTS):
         for ax, ds in zip(axes, sets, strict=True):
             sub = table[table.dataset == ds]
             for i, h in enumerate(hues):

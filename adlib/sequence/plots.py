@@ -9,6 +9,8 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 
+from .._mpl import book_rc
+
 PHASE_COLORS = ("#e8eef7", "#f7efe3", "#e9f4e6", "#f4e6ef", "#eeeeee")
 METHOD_COLORS = {"TCC": "#c0392b", "raw": "#4c72b0", "DTW": "#2a9d8f", "PCA": "#8172b2"}
 STYLE = {"font.size": 11, "axes.titlesize": 11, "legend.fontsize": 11}  # >= 9 pt at 700 px
@@ -20,7 +22,7 @@ def _styled(func):
 
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
-        with plt.rc_context(STYLE):
+        with book_rc(STYLE):
             return func(*args, **kwargs)
 
     return wrapper
