@@ -32,6 +32,7 @@ from .experiments import (
 )
 from .experiments.stream import run_stream_grid, weather_grid
 from .glad.grid import prune_glad, reproduce_glad
+from .graph.study import prune_graph, reproduce_graph
 
 
 def reproduce(refresh=True, n_jobs=None, cache_dir=None) -> None:
@@ -47,6 +48,8 @@ def reproduce(refresh=True, n_jobs=None, cache_dir=None) -> None:
                     cache_dir=None if cache_dir is None else Path(cache_dir) / "stream")
     # the GLAD chapter's benchmark grid (results/glad/)
     reproduce_glad(refresh=refresh, n_jobs=n_jobs, cache_dir=cache_dir)
+    # the graph-attack chapter's many-targets study (results/graph/)
+    reproduce_graph(refresh=refresh, n_jobs=n_jobs, cache_dir=cache_dir)
 
 
 def book_grids():
@@ -80,7 +83,8 @@ def prune(cache_dir=None, dry_run=False) -> list[Path]:
     if not dry_run:
         for p in stale:
             p.unlink()
-    return stale + prune_glad(root, dry_run=dry_run)  # results/glad/ keeps its own grid
+    # results/glad/ and results/graph/ keep their own grids
+    return stale + prune_glad(root, dry_run=dry_run) + prune_graph(root, dry_run=dry_run)
 
 
 if __name__ == "__main__":
