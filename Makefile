@@ -31,6 +31,9 @@ export ADLIB_DATA ?= $(abspath ../shared/datasets)
 endif
 # TensorFlow's C++ INFO/WARNING lines drown the useful output.
 export TF_CPP_MIN_LOG_LEVEL := 2
+# oneDNN reorders float sums (numbers then depend on the machine and on who
+# imported TensorFlow first); the neural packages turn it off, so does every kernel.
+export TF_ENABLE_ONEDNN_OPTS := 0
 # No stray `git` / pip prompts from the environment.
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 

@@ -18,3 +18,14 @@ if "ADLIB_RESULTS" not in os.environ:
     import tempfile
 
     os.environ["ADLIB_RESULTS"] = tempfile.mkdtemp(prefix="adlib-results-")
+
+# TensorFlow as the library configures it (adlib/_tf.py), whichever test imports
+# it first (pytest.importorskip("tensorflow") imports it raw): oneDNN's reordered
+# float sums would otherwise change the neural tests' numbers with test order.
+os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+
+def pytest_collection_modifyitems(session, config, items):
+    """Browser tests last: the book they read is built from the chapters the notebook tests executed."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)  # stable sort
