@@ -2,8 +2,12 @@
 
 import numpy as np
 
-from adlib.experiments.descriptions import DescriptionSpec, run_description_grid, summarize_descriptions
 from adlib.experiments import class_diversity, description_grid, diversity_grid
+from adlib.experiments.descriptions import (
+    DescriptionSpec,
+    run_description_grid,
+    summarize_descriptions,
+)
 
 
 def test_class_diversity_counts_classes_per_batch_and_anomaly_classes_seen():

@@ -12,39 +12,16 @@ the same ``random_state`` gives the same weights and scores.
 
 from __future__ import annotations
 
-import os
-
 import numpy as np
 from sklearn.utils import check_random_state
 
+from .._tf import tensorflow
 from .base import Detector
-
-_TF = None
 
 
 def _tensorflow():
-    """Import TensorFlow once, quietly, single-threaded and deterministic."""
-    global _TF
-    if _TF is None:
-        os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-        # oneDNN's reordered float sums change results between machines, and its start-up
-        # notice is printed even at TF_CPP_MIN_LOG_LEVEL=2
-        os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
-        try:
-            import tensorflow as tf
-        except ImportError as err:  # pragma: no cover - depends on the environment
-            raise ImportError(
-                "The autoencoder detectors need TensorFlow: install the 'deep' extra, "
-                "e.g. `pip install -c constraints.txt -e \".[deep]\"` (or `make venv`)."
-            ) from err
-        try:  # only possible before TensorFlow starts its runtime
-            tf.config.threading.set_intra_op_parallelism_threads(1)
-            tf.config.threading.set_inter_op_parallelism_threads(1)
-        except RuntimeError:
-            pass
-        tf.config.experimental.enable_op_determinism()
-        _TF = tf
-    return _TF
+    """TensorFlow, imported once and configured by :mod:`adlib._tf`."""
+    return tensorflow("The autoencoder detectors")
 
 
 def _seed(random_state) -> int:

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from ..cache import ResultCache as _ResultCache
-from ..cache import default_cache_dir, run_cached, spec_key
+from ..cache import run_cached, spec_key
 from ..ensembles import declared_aad_defaults as ensemble_aad_defaults
 
 # Bump when a change in the library changes results, so old caches are not reused.

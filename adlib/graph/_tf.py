@@ -1,45 +1,14 @@
-"""TensorFlow for the GCNs: imported once, lazily, quietly, single-threaded and deterministic.
-
-``import adlib.graph`` never imports TensorFlow (it costs 6-13 s on two busy
-cores); :mod:`adlib.graph.gcn` calls :func:`tensorflow` the first time a
-network is built. Op determinism and one thread make two runs with the same
-seed give identical weights.
-"""
+"""TensorFlow for ``adlib.graph``: the library's one configured import (:mod:`adlib._tf`)."""
 
 from __future__ import annotations
 
-import os
-
-_TF = None
+from .._tf import seed_everything
+from .._tf import tensorflow as _tensorflow
 
 
 def tensorflow():
-    """Import TensorFlow (and Keras 3) once: no log noise, one thread, op determinism."""
-    global _TF
-    if _TF is None:
-        os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-        # oneDNN's reordered float sums change results between machines, and its
-        # start-up notice is printed even at TF_CPP_MIN_LOG_LEVEL=2
-        os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
-        try:
-            import tensorflow as tf
-        except ImportError as err:  # pragma: no cover - depends on the environment
-            raise ImportError(
-                "adlib.graph needs TensorFlow: install the 'deep' extra, e.g. "
-                "`pip install -c constraints.txt -e \".[deep]\"` (or `make venv`).") from err
-        try:  # only possible before TensorFlow starts its runtime
-            tf.config.threading.set_intra_op_parallelism_threads(1)
-            tf.config.threading.set_inter_op_parallelism_threads(1)
-        except RuntimeError:
-            pass
-        tf.config.experimental.enable_op_determinism()
-        try:
-            import absl.logging
+    """TensorFlow, imported once and configured (one thread, op determinism, no log noise)."""
+    return _tensorflow("adlib.graph")
 
-            absl.logging.set_verbosity(absl.logging.ERROR)
-        except ImportError:  # pragma: no cover
-            pass
-        tf.get_logger().setLevel("ERROR")
-        tf.autograph.set_verbosity(0)
-        _TF = tf
-    return _TF
+
+__all__ = ["seed_everything", "tensorflow"]
