@@ -18,7 +18,7 @@ Modules: :mod:`~adlib.gan.data` (1-D mixtures, BIC clusters, digits),
 
 from __future__ import annotations
 
-import importlib
+from .._lazy import lazy_attributes
 
 _EXPORTS = {
     "GAN": "train", "KINDS": "train",
@@ -31,16 +31,4 @@ _SUBMODULES = ("data", "networks", "train", "anogan", "convae", "plots", "report
 
 __all__ = sorted(_EXPORTS)
 
-
-def __getattr__(name):
-    if name in _EXPORTS:
-        value = getattr(importlib.import_module(f".{_EXPORTS[name]}", __name__), name)
-        globals()[name] = value
-        return value
-    if name in _SUBMODULES:
-        return importlib.import_module(f".{name}", __name__)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def __dir__():
-    return sorted(set(globals()) | set(_EXPORTS) | set(_SUBMODULES))
+__getattr__, __dir__ = lazy_attributes(__name__, _EXPORTS, _SUBMODULES)
