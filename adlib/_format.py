@@ -87,3 +87,62 @@ def comparison_word(ours: float, reference: float, margin: float) -> str:
     if ours < reference - margin:
         return "below"
     return "level with"
+
+
+# --------------------------------------------------------------------------- paths and errors
+# A printed path must not show the machine that built the book (its home
+# folder, its temporary folders): the reader sees ``~/...`` and
+# ``<temporary folder>/name`` instead.
+
+TEMPORARY = "<temporary folder>"
+
+
+def _bases():
+    import tempfile
+    from pathlib import Path
+
+    tmp = [Path(tempfile.gettempdir())]
+    tmp.append(tmp[0].resolve())
+    home = [Path.home(), Path.home().resolve()]
+    return tmp, home
+
+
+def display_path(path) -> str:
+    """``path`` as a reader may see it: under the home folder as ``~/...``, in a temporary
+    folder as ``<temporary folder>/<file name>``, any other path unchanged."""
+    import os
+    from pathlib import Path
+
+    p = Path(os.path.abspath(Path(path).expanduser()))
+    tmp, home = _bases()
+    if any(p.is_relative_to(t) for t in tmp):
+        return f"{TEMPORARY}/{p.name}"
+    for h in home:
+        if p.is_relative_to(h) and str(h) != "/":
+            return "~/" + p.relative_to(h).as_posix()
+    return str(path)
+
+
+def shorten_paths(text: str) -> str:
+    """Every temporary-folder and home-folder path in ``text`` written as :func:`display_path` does."""
+    import re
+
+    tmp, home = _bases()
+    for t in dict.fromkeys(str(t) for t in tmp):
+        text = re.sub(re.escape(t) + r"/(?:[^/\s'\"]+/)*([^/\s'\"]+)", TEMPORARY + r"/\1", text)
+    for h in dict.fromkeys(str(h) for h in home):
+        if h != "/":
+            text = re.sub(re.escape(h) + r"(?=/)", "~", text)
+    return text
+
+
+def error_text(err: BaseException, width: int = 76) -> str:
+    """``'TypeName: message'`` in full (never cut), wrapped at ``width`` columns, paths shortened.
+
+    76 columns fit the book's column at 1300 px (about 80 monospace characters, less the
+    output box's padding)."""
+    import textwrap
+
+    message = shorten_paths(f"{type(err).__name__}: {err}")
+    return "\n".join(textwrap.fill(line, width, break_long_words=False, break_on_hyphens=False)
+                     or line for line in message.splitlines())

@@ -36,3 +36,21 @@ def test_comparison_word():
     assert comparison_word(23.9, 24.5, 0.5) == "below"
     assert comparison_word(24.2, 24.5, 0.5) == "level with"
     assert comparison_word(25.1, 24.5, 0.5) == "above"
+
+
+def test_paths_as_a_reader_sees_them(tmp_path):
+    from pathlib import Path
+
+    from adlib._format import display_path, error_text, shorten_paths
+
+    store = tmp_path / "sub" / "toy2.jsonl"
+    assert display_path(store) == "<temporary folder>/toy2.jsonl"
+    assert display_path(Path.home() / ".cache" / "adlib" / "a.jsonl") == "~/.cache/adlib/a.jsonl"
+    assert display_path("/srv/answers/x.jsonl") == "/srv/answers/x.jsonl"  # the user's own place
+    text = f"store {store} was written; see {Path.home()}/.cache/x"
+    assert shorten_paths(text) == "store <temporary folder>/toy2.jsonl was written; see ~/.cache/x"
+    long = ValueError(f"label store {store} " + "word " * 40 + "end.")
+    out = error_text(long, width=60)
+    assert out.startswith("ValueError: label store <temporary folder>/toy2.jsonl")
+    assert out.rstrip().endswith("end.") and max(len(x) for x in out.splitlines()) <= 60
+    assert str(tmp_path) not in out

@@ -8,6 +8,10 @@
   outputs, and names the ``adlib`` kernel.
 - _toc.yml and book/ agree.
 
+Each executed chapter is kept as ``_build/quick-book/book/<name>.ipynb``
+(``tests/_quick_book.py``), the book the browser tests read
+(tests/browser/test_book_pages.py): a chapter is executed once per test run.
+
 Select or skip the (slow) runs with ``-m notebook`` / ``-m "not notebook"``.
 """
 
@@ -16,6 +20,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import _quick_book
 import nbformat
 import pytest
 import yaml
@@ -23,8 +28,8 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 BOOK = ROOT / "book"
 TOC = ROOT / "_toc.yml"
-KERNEL = "adlib"
-CELL_TIMEOUT = 600  # seconds, as `execute: timeout` in _config.yml
+KERNEL = _quick_book.KERNEL
+CELL_TIMEOUT = _quick_book.CELL_TIMEOUT  # seconds, as `execute: timeout` in _config.yml
 
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
@@ -51,25 +56,17 @@ if NOTEBOOKS:
 
     @pytest.mark.notebook
     @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
-    def test_notebook_runs(path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    def test_notebook_runs(path: Path, tmp_path: Path):
         papermill = pytest.importorskip("papermill")
         from jupyter_client.kernelspec import NoSuchKernel
 
         figures = tmp_path / "figures"
-        # The kernel inherits this process's environment.
-        monkeypatch.setenv("ADLIB_FIGURES", str(figures))
         out = tmp_path / path.name
         failure = None
+        _quick_book.FAILED.add(_quick_book.chapter_id(path))  # until it has run through
         try:
-            papermill.execute_notebook(
-                str(path),
-                str(out),
-                parameters={"quick": True},
-                kernel_name=KERNEL,
-                cwd=str(BOOK),
-                progress_bar=False,
-                execution_timeout=CELL_TIMEOUT,
-            )
+            # $ADLIB_FIGURES and the book's inline backend for the kernel (see _quick_book).
+            _quick_book.execute_chapter(path, out, figures)
         except NoSuchKernel:
             failure = (
                 f"Jupyter kernel {KERNEL!r} is not installed for {_rel(path)}. "
@@ -86,6 +83,8 @@ if NOTEBOOKS:
             )
         if failure:  # outside the except block: no chained papermill traceback
             pytest.fail(failure, pytrace=False)
+        _quick_book.FAILED.discard(_quick_book.chapter_id(path))
+        _quick_book.keep_executed(out, path)  # for the browser tests
         # Numbers glued into the text must be plain Python numbers: a numpy 2 scalar's
         # text is "np.float64(0.5)", which myst-nb cannot format (`{glue:text}`x:.2f``).
         executed = nbformat.read(out, as_version=4)

@@ -180,3 +180,59 @@ def test_a_panel_whose_store_was_taken_over_says_so(toy, panel, tmp_path):
     assert "read-only" in look.store_html.value
     look.anomaly_button.click()
     assert "read-only" in look.status_html.value and look.session.n_queried == 0
+
+
+def test_the_legend_names_who_answered_and_drops_the_query_when_the_budget_is_spent(panel):
+    def legend():
+        return [t.get_text() for t in panel._ax_view.get_legend().get_texts()]
+
+    assert legend() == ["you: nominal", "you: anomaly", "next query"]
+    panel.nominal_button.click()
+    assert legend()[:2] == ["you: nominal", "you: anomaly"]
+    panel.oracle(3)
+    assert legend()[:2] == ["you + oracle: nominal", "you + oracle: anomaly"]
+    panel.undo()  # the oracle's last answer; one of yours and two of the oracle's remain
+    panel.oracle(100)  # to the budget
+    assert panel.session.n_queried == 30
+    assert legend() == ["you + oracle: nominal", "you + oracle: anomaly"]  # no "next query"
+
+
+def test_an_oracle_only_panel_says_oracle(toy, tmp_path):
+    session = Session.open(tmp_path / "o.jsonl", toy.X, budget=5, **PARAMS)
+    p = AnalystPanel(session, y=toy.y)
+    p.oracle(5)
+    texts = [t.get_text() for t in p._ax_view.get_legend().get_texts()]
+    assert texts == ["oracle: nominal", "oracle: anomaly"]
+
+
+def test_the_store_note_shows_no_path_of_the_machine(panel, tmp_path):
+    from pathlib import Path
+
+    note = panel.store_html.value
+    assert "answers.jsonl" in note
+    assert str(tmp_path) not in note and str(Path.home()) + "/" not in note
+    assert "&lt;temporary folder&gt;/answers.jsonl" in note
+
+
+def test_answerer():
+    from adlib.feedback.views import answerer
+
+    assert answerer([], []) == "you"
+    assert answerer([1, 2], []) == "you"
+    assert answerer([1, 2], [1, 2, 5]) == "oracle"
+    assert answerer([1, 2], [2]) == "you + oracle"
+
+
+def test_store_preview_wraps_every_line_and_names_only_the_file(panel, tmp_path):
+    from adlib.feedback.views import store_preview
+
+    panel.oracle(4)
+    text = store_preview(tmp_path / "answers.jsonl", n_events=3, width=60)
+    lines = text.splitlines()
+    assert max(len(x) for x in lines) <= 60
+    assert lines[0].startswith('{"type": "header"')
+    assert lines[-1] == "... 4 events in answers.jsonl"
+    assert str(tmp_path) not in text
+    # nothing cut: unwrapping gives back the file's first four lines
+    raw = (tmp_path / "answers.jsonl").read_text().splitlines()[:4]
+    assert "".join(raw).replace(" ", "") == "".join(lines[:-1]).replace(" ", "")

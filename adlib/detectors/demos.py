@@ -99,15 +99,22 @@ def _nominal(rng, n):
     return np.vstack([a, b])
 
 
+#: ``data_params`` that move both unseen types closer to the nominal data (the chapter's try-it).
+CLOSER_UNSEEN = {"unseen_centre": (-2.5, -2.0), "ring_radius": (3.5, 4.5)}
+
+
 def make_seen_unseen(n_nominal=400, n_seen=20, n_test_nominal=400, n_test_seen=10,
-                     n_unseen_cluster=10, n_unseen_scattered=10, seed=0) -> SeenUnseen:
+                     n_unseen_cluster=10, n_unseen_scattered=10, unseen_centre=(-3.5, -3.0),
+                     ring_radius=(5.0, 6.0), seed=0) -> SeenUnseen:
     """The original's example: one anomaly cluster to learn from, new anomaly types at test time.
 
     Training: nominal data (two elongated blobs) and ``n_seen`` anomalies in a
     tight cluster at (4, 3). Test: fresh nominal data, ``n_test_seen`` new
     anomalies from the same cluster, and two unseen types: a second cluster at
-    (-3.5, -3) and points scattered on a ring of radius 5-6 around the data,
-    outside the quarter where the seen cluster lies.
+    ``unseen_centre`` and points scattered on a ring (radii ``ring_radius``,
+    centred near the nominal data) outside the quarter where the seen cluster
+    lies. Smaller values of both put the unseen types closer to the nominal
+    data (:data:`CLOSER_UNSEEN`).
     """
     rng = np.random.default_rng(seed)
     seen_centre = np.array([4.0, 3.0])
@@ -117,9 +124,9 @@ def make_seen_unseen(n_nominal=400, n_seen=20, n_test_nominal=400, n_test_seen=1
 
     X_train = np.vstack([_nominal(rng, n_nominal), seen(n_seen)])
     kind_train = np.r_[np.zeros(n_nominal, int), np.ones(n_seen, int)]
-    cluster = np.array([-3.5, -3.0]) + 0.35 * rng.standard_normal((n_unseen_cluster, 2))
+    cluster = np.asarray(unseen_centre, float) + 0.35 * rng.standard_normal((n_unseen_cluster, 2))
     angle = rng.uniform(np.pi / 2, 2 * np.pi, n_unseen_scattered)   # not the seen quarter
-    radius = rng.uniform(5.0, 6.0, n_unseen_scattered)
+    radius = rng.uniform(*ring_radius, n_unseen_scattered)
     ring = np.array([0.8, -0.4]) + radius[:, None] * np.column_stack([np.cos(angle),
                                                                      np.sin(angle)])
     X_test = np.vstack([_nominal(rng, n_test_nominal), seen(n_test_seen), cluster, ring])

@@ -10,11 +10,15 @@ them) and the number format of the feature table. Import them from
 
 from __future__ import annotations
 
+import html
+
 import numpy as np
 
+from .._format import display_path
 from ..aad.session import Session
 
-__all__ = ["CSS", "region_rule", "view_2d"]
+__all__ = ["CSS", "answerer", "query_features_html", "region_rule", "store_note_html",
+           "store_preview", "view_2d"]
 
 CSS = {  # CSS classes of the parts (the browser tests select on them)
     "panel": "adlib-panel", "query": "adlib-query", "features": "adlib-features",
@@ -77,3 +81,60 @@ def region_rule(session: Session, index: int, feature_names=None) -> str | None:
         return None
     rule = Rule.from_box(lower[top[0]], upper[top[0]])
     return rule.text(feature_names) if rule.predicates else "(the whole space)"
+
+
+def query_features_html(feature_names, X, i: int) -> str:
+    """The query's feature values as an HTML table, each with the share of the data below it."""
+    x = X[i]
+    pct = (X < x).mean(axis=0) * 100
+    rows = "".join(
+        f"<tr><td>{html.escape(name)}</td><td style='text-align:right'>{_fmt(v)}</td>"
+        f"<td style='text-align:right;color:#666'>{p:.0f}%</td></tr>"
+        for name, v, p in zip(feature_names, x, pct, strict=True))
+    return ("<table style='font-size:90%'><tr><th>feature</th><th>value</th>"
+            f"<th title='share of the data below this value'>pctl</th></tr>{rows}</table>")
+
+
+def store_note_html(store) -> str:
+    """The line under the panel: where answers are saved, or why they are not.
+
+    The store's path as :func:`adlib._format.display_path` writes it (``~/...``,
+    ``<temporary folder>/name``): never a path of the machine that built the book.
+    """
+    grey = "<div style='color:#666;font-size:85%'>"
+    if store is None:
+        return (grey + "answers are not saved: open the session with "
+                "<code>Session.open(path, X, ...)</code> or pass <code>store=</code></div>")
+    where = html.escape(display_path(store.path))
+    if store.closed or store.read_only:  # closed, taken over, or look-only
+        why = "was closed" if store.closed else "is open read-only (to look)"
+        return ("<div style='color:#b00020'>answers are <b>not saved</b>: this session's label "
+                f"store <code>{where}</code> {why}; open it with "
+                "<code>Session.open(path, X, ...)</code> to answer</div>")
+    return f"{grey}answers saved as you click to <code>{where}</code></div>"
+
+
+def answerer(labelled, by_oracle) -> str:
+    """Who gave the answers ``labelled`` (indices): ``"oracle"``, ``"you"`` or ``"you + oracle"``.
+
+    ``by_oracle``: the indices the oracle answered. No answers yet: ``"you"``
+    (the panel waits for you).
+    """
+    labelled = {int(i) for i in labelled}
+    mine = labelled - {int(i) for i in by_oracle}
+    if not labelled or len(mine) == len(labelled):
+        return "you"
+    return "you + oracle" if mine else "oracle"
+
+
+def store_preview(path, n_events: int = 3, width: int = 76) -> str:
+    """The first lines of a label store as text a page can show: the header and ``n_events``
+    events, each line wrapped at ``width`` columns (nothing cut), then the number of events
+    and the file's name (never its folder: no path of the machine)."""
+    import textwrap
+    from pathlib import Path
+
+    lines = Path(path).read_text().splitlines()
+    shown = [textwrap.fill(line, width, subsequent_indent="    ", break_on_hyphens=False)
+             for line in lines[:1 + n_events]]
+    return "\n".join(shown + [f"... {len(lines) - 1} events in {Path(path).name}"])

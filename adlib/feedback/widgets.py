@@ -41,7 +41,7 @@ from ..aad.discover import baseline_curve
 from ..aad.labelstore import LabelStore
 from ..aad.session import UNLABELED, Session
 from ..plotting import AAD_COLOR, ANOMALY_COLOR, BASELINE_COLOR, NOMINAL_COLOR
-from .views import CSS, _fmt, region_rule, view_2d
+from .views import CSS, answerer, query_features_html, region_rule, store_note_html, view_2d
 
 __all__ = ["AnalystPanel", "region_rule", "view_2d"]
 
@@ -78,7 +78,7 @@ class AnalystPanel:
     def __init__(self, session: Session, y=None, feature_names=None, view=None, tsne=None,
                  describe: Callable | bool | None = None, store=None, name: str | None = None,
                  title: str | None = None, contour_grid: int = 40, oracle_n: int = 5,
-                 figsize=(9.0, 3.4), dpi: int = 80):
+                 figsize=(7.2, 3.3), dpi: int = 100):
         if not isinstance(session, Session):
             raise TypeError(f"AnalystPanel needs an adlib.aad.Session, got {type(session).__name__}")
         self.session = session
@@ -122,6 +122,7 @@ class AnalystPanel:
         self.baseline = None
         if self.y is not None:
             self.baseline = baseline_curve(session.initial_scores, self.y, n)
+        self._by_oracle: set[int] = set()  # answered by the oracle (the legend names who answered)
         self._build_widgets(name, oracle_n)
         self._build_figure(axis_names, contour_grid, figsize, dpi)
         self.refresh()
@@ -152,12 +153,7 @@ class AnalystPanel:
         self.count_label.add_class(CSS["count"])
         self.status_html = W.HTML()
         self.status_html.add_class(CSS["status"])
-        store = getattr(self.session, "store", None)
-        self.store_html = W.HTML(
-            f"<div style='color:#666;font-size:85%'>answers saved as you click to "
-            f"<code>{html.escape(str(store.path))}</code></div>" if store is not None else
-            "<div style='color:#666;font-size:85%'>answers are not saved: open the session "
-            "with <code>Session.open(path, X, ...)</code> or pass <code>store=</code></div>")
+        self.store_html = W.HTML(store_note_html(getattr(self.session, "store", None)))
         self.store_html.add_class(CSS["store"])
         self.image = W.Image(format="png", layout=W.Layout(max_width="100%", height="auto",
                                                            object_fit="contain"))
@@ -212,11 +208,11 @@ class AnalystPanel:
                                     vmin=0, vmax=1, lw=0, rasterized=True)
         empty = np.empty((0, 2))
         self._sc_nom = ax_v.scatter(empty[:, 0], empty[:, 1], s=28, c=NOMINAL_COLOR,
-                                    edgecolors="white", lw=0.5, label="you: nominal", zorder=3)
+                                    edgecolors="white", lw=0.5, zorder=3)
         self._sc_anom = ax_v.scatter(empty[:, 0], empty[:, 1], s=36, c=ANOMALY_COLOR, marker="^",
-                                     edgecolors="black", lw=0.5, label="you: anomaly", zorder=4)
+                                     edgecolors="black", lw=0.5, zorder=4)
         self._sc_query = ax_v.scatter(empty[:, 0], empty[:, 1], s=220, facecolors="none",
-                                      edgecolors="black", lw=2.0, label="next query", zorder=5)
+                                      edgecolors="black", lw=2.0, zorder=5)
         pad = (V.max(axis=0) - V.min(axis=0)) * 0.05
         ax_v.set_xlim(V[:, 0].min() - pad[0], V[:, 0].max() + pad[0])
         ax_v.set_ylim(V[:, 1].min() - pad[1], V[:, 1].max() + pad[1])
@@ -224,18 +220,18 @@ class AnalystPanel:
         ax_v.set_ylabel(axis_names[1])
         where = {"data": "the data", "t-SNE": "t-SNE of the data", "PCA": "PCA of the data",
                  "given": "2-D view"}[self.view_kind]
-        ax_v.set_title(f"where it lies ({where})", fontsize=9)
-        ax_v.legend(loc="lower right", fontsize=7, framealpha=0.8)
-        ax_v.tick_params(labelsize=7)
+        ax_v.set_title(f"where it lies ({where})", fontsize=10)
+        ax_v.tick_params(labelsize=9)
+        self._legend_labels = None  # set by _update_figure: who answered, a query pending?
         (self._line_found,) = ax_c.plot([], [], color=AAD_COLOR, lw=2, label="with feedback (the answers given)")
         if self.baseline is not None:
             (self._line_base,) = ax_c.plot([], [], color=BASELINE_COLOR, ls="--", lw=1.2,
                                            label="no feedback (ground truth)")
         ax_c.set_xlabel("queries answered")
         ax_c.set_ylabel("anomalies found")
-        ax_c.set_title("discovery curve", fontsize=9)
-        ax_c.legend(loc="upper left", fontsize=7)
-        ax_c.tick_params(labelsize=7)
+        ax_c.set_title("discovery curve", fontsize=10)
+        ax_c.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), fontsize=9, frameon=False)
+        ax_c.tick_params(labelsize=9)
         ax_c.grid(alpha=0.3)
         ax_c.xaxis.set_major_locator(MaxNLocator(nbins=6, integer=True))
         ax_c.yaxis.set_major_locator(MaxNLocator(nbins=6, integer=True))
@@ -261,6 +257,14 @@ class AnalystPanel:
         self._sc_nom.set_offsets(V[nom] if nom.size else np.empty((0, 2)))
         pending = s.pending
         self._sc_query.set_offsets(V[pending[:1]] if pending else np.empty((0, 2)))
+        who = answerer(lab, self._by_oracle)
+        labels = (f"{who}: nominal", f"{who}: anomaly", "next query" if pending else "_nolegend_")
+        if labels != self._legend_labels:  # the legend (below the view) names who answered
+            for artist, text in zip((self._sc_nom, self._sc_anom, self._sc_query), labels, strict=True):
+                artist.set_label(text)
+            self._ax_view.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncols=3,
+                                 fontsize=9, frameon=False)
+            self._legend_labels, self._laid_out = labels, False
         k = s.n_queried
         xs = np.arange(k + 1)
         self._line_found.set_data(xs, np.concatenate([[0], s.found]))
@@ -272,7 +276,8 @@ class AnalystPanel:
             top = max(top, int(self.baseline[h - 1]) + 2, min(horizon, int(self.y.sum())) // 2)
         self._ax_curve.set_xlim(0, horizon)
         self._ax_curve.set_ylim(0, top)
-        if not self._laid_out:  # lay out once (constrained), then keep the positions: faster
+        if not self._laid_out:  # lay out (constrained) when the legend changes, else keep: faster
+            self.figure.set_layout_engine("constrained")
             self._canvas.draw()
             self.figure.set_layout_engine("none")
             self._laid_out = True
@@ -302,17 +307,7 @@ class AnalystPanel:
             f"<div><b>Query {s.n_queried + 1}</b>: instance <b>{i}</b>{more}<br>"
             f"score {score:.4f}, rank <b>{rank}</b> of {n}</div>")
         if s.X is not None:
-            X = s.X
-            x = X[i]
-            pct = (X < x).mean(axis=0) * 100
-            rows = "".join(
-                f"<tr><td>{html.escape(name)}</td><td style='text-align:right'>{_fmt(v)}</td>"
-                f"<td style='text-align:right;color:#666'>{p:.0f}%</td></tr>"
-                for name, v, p in zip(self.feature_names, x, pct, strict=True))
-            self.features_html.value = (
-                "<table style='font-size:90%'><tr><th>feature</th><th>value</th>"
-                "<th title='share of the data below this value'>pctl</th></tr>"
-                f"{rows}</table>")
+            self.features_html.value = query_features_html(self.feature_names, s.X, i)
         if self.describe is not None:
             rule = self.describe(s, i)
             self.rule_html.value = ("" if not rule else
@@ -327,13 +322,7 @@ class AnalystPanel:
         for b in (self.anomaly_button, self.nominal_button, self.skip_button, self.oracle_button):
             b.disabled = done
         self.undo_button.disabled = not self.session.events
-        store = self.session.store
-        if store is not None and (store.closed or store.read_only):  # closed, taken over, or look-only
-            why = "was closed" if store.closed else "is open read-only (to look)"
-            self.store_html.value = (
-                "<div style='color:#b00020'>answers are <b>not saved</b>: this session's label "
-                f"store <code>{html.escape(str(store.path))}</code> {why}; open it with "
-                "<code>Session.open(path, X, ...)</code> to answer</div>")
+        self.store_html.value = store_note_html(self.session.store)  # closed or taken over?
 
     # -- actions (each one call into the Session) -------------------------------
     def _act(self, fn, *args, raise_errors=False):
@@ -357,7 +346,9 @@ class AnalystPanel:
         return int(pending[0])
 
     def _answer(self, label):
-        self.session.answer(self._current(), label)
+        i = self._current()
+        self.session.answer(i, label)
+        self._by_oracle.discard(i)
 
     def _skip(self):
         self.session.skip(self._current())
@@ -375,6 +366,7 @@ class AnalystPanel:
                 break
             i = int(pending[0])
             self.session.answer(i, int(self.y[i]))
+            self._by_oracle.add(i)
             self.progress.value = k + 1
 
     # The same actions from code (errors raise, and show in the panel).

@@ -130,7 +130,7 @@ TOP_LINE_COLOR = "#e07b00"
 
 
 def plot_score_panels(score_fns, X, y=None, reference=None, top=None, ncols=3, n_grid=80,
-                      panel_size=2.4, title=None):
+                      panel_size=2.3, title=None):
     """Small multiples: one detector's score map per panel over the same 2-D data.
 
     ``score_fns`` maps a panel title to a function ``points -> scores``
@@ -144,7 +144,7 @@ def plot_score_panels(score_fns, X, y=None, reference=None, top=None, ncols=3, n
     has anomalies).
 
     Legible at the book's column width (about 7 inches at 100 dpi): at most
-    ``ncols`` (3) panels per row, 8.2 inches wide at the default ``panel_size``,
+    ``ncols`` (3) panels per row, 7.9 inches wide at the default ``panel_size``,
     ticks of 9 pt, titles of 11 pt, ranks in greys (:data:`RANK_CMAP`) so
     that the blue nominal points and the red, white-rimmed anomaly triangles
     stand out on every shade, the top region outlined in orange. Show more
@@ -180,7 +180,7 @@ def plot_score_panels(score_fns, X, y=None, reference=None, top=None, ncols=3, n
         ax.axis("off")
     if cs is not None:
         cb = fig.colorbar(cs, ax=axes, shrink=0.9 if nrows == 1 else 0.6, aspect=15)
-        cb.set_label("rank of the score among the data", fontsize=9)
+        cb.set_label("score rank among the data", fontsize=9)
         cb.ax.tick_params(labelsize=9)
     if title:
         fig.suptitle(title, fontsize=12)

@@ -31,8 +31,7 @@ def pytest_configure(config):
     config.addinivalue_line("markers", "browser: drives Chromium headless (make browser installs it)")
 
 
-@pytest.fixture
-def browser_context():
+def _chromium_context(viewport):
     """A fresh headless Chromium profile (its own --user-data-dir), closed afterwards."""
     if not CHROMIUM.is_file():
         pytest.skip(f"Chromium is not installed at {CHROMIUM}: run `make browser` (as root or "
@@ -47,12 +46,28 @@ def browser_context():
     with sync_playwright() as pw:
         context = pw.chromium.launch_persistent_context(
             profile, executable_path=str(CHROMIUM), headless=True, args=LAUNCH_ARGS,
-            viewport={"width": 1280, "height": 1000})
+            viewport=viewport)
         try:
             yield context
         finally:
             context.close()
     shutil.rmtree(profile, ignore_errors=True)
+
+
+@pytest.fixture
+def browser_context():
+    """A fresh headless Chromium profile, 1280 x 1000, for one test."""
+    yield from _chromium_context({"width": 1280, "height": 1000})
+
+
+#: The width at which the book is read and judged (issue 11).
+BOOK_VIEWPORT = {"width": 1300, "height": 1000}
+
+
+@pytest.fixture(scope="module")
+def book_browser_context():
+    """One headless Chromium at the book's reading width (1300 px), shared by a module's pages."""
+    yield from _chromium_context(BOOK_VIEWPORT)
 
 
 @pytest.fixture
