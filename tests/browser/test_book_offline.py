@@ -63,6 +63,7 @@ def small_book(tmp_path_factory):
     for name in (f"{MATH_PAGE}.ipynb", "bibliography.md", "references.bib"):
         shutil.copy(ROOT / "book" / name, src / "book" / name)
     shutil.copytree(_vendor(tmp), src / "_vendor")
+    shutil.copytree(ROOT / "book" / "_css", src / "book" / "_css")  # the book's own CSS
 
     import papermill
 
