@@ -331,3 +331,25 @@ def test_published_constants_have_the_sources_precision():
     # one decimal for the benchmark values: never more digits than the source has
     for aad, base in PUBLISHED_IFOREST.values():
         assert round(aad, 1) == aad and round(base, 1) == base
+
+
+def test_step_sweep_sentence_names_the_best_step():
+    from adlib.experiments.report import step_sweep_sentence
+
+    text = step_sweep_sentence({0.001: 12, 0.003: 18, 0.01: 18, 0.03: 16}, default=0.001)
+    assert text.startswith("0.001 (the default): 12; 0.003: 18")
+    assert text.endswith("The most is 18, at a step of 0.003.")
+
+
+def test_step_sweep_runs_each_rate():
+    import numpy as np
+
+    from adlib.experiments.report import step_sweep
+
+    rng = np.random.default_rng(0)
+    y = np.zeros(120, dtype=int)
+    y[:8] = 1
+    S = rng.normal(size=(120, 3))
+    S[:8, 0] += 3.0
+    found = step_sweep(S, y, budget=10, rates=(0.001, 0.01))
+    assert set(found) == {0.001, 0.01} and all(0 <= v <= 8 for v in found.values())

@@ -269,3 +269,18 @@ def ranking_auc(session, y) -> dict:
     """AUC of the whole ranking before and after the session's feedback (three decimals)."""
     return {"auc_before": fmt(roc_auc_score(y, session.initial_scores), 3),
             "auc_after": fmt(roc_auc_score(y, session.scores), 3)}
+
+
+def step_sweep(X, y, budget, rates, ensemble="precomputed", seed=0) -> dict[float, int]:
+    """Anomalies found at ``budget`` for each AAD learning rate (one run each)."""
+    from ..aad import discover
+
+    return {float(lr): int(discover(X, y, budget=budget, ensemble=ensemble, seed=seed,
+                                    learning_rate=lr).found[-1]) for lr in rates}
+
+
+def step_sweep_sentence(found: dict[float, int], default: float) -> str:
+    """``'0.001 (the default): 12; 0.003: 18; ...'``, the best step named."""
+    parts = [f"{lr:g}{' (the default)' if lr == default else ''}: {n}" for lr, n in found.items()]
+    best = max(found, key=lambda lr: (found[lr], -lr))
+    return "; ".join(parts) + f". The most is {found[best]}, at a step of {best:g}."
