@@ -2,10 +2,24 @@
 
 from __future__ import annotations
 
+import errno
+import signal
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 
-from adlib.aad.stream import StreamSession, discover_stream
+from adlib.aad import (
+    AnswerNotSavedError,
+    LabelStore,
+    LabelStoreError,
+    LabelStoreMismatchError,
+    Oracle,
+    Session,
+    labelstore,
+)
+from adlib.aad.stream import StreamSession, WindowMismatchError, discover_stream
 from adlib.datasets import load_dataset
 from adlib.ensembles import HSTrees, IsolationForestRegions, RSForest
 from adlib.ensembles.iforest import average_path_length
@@ -184,3 +198,170 @@ def test_count_based_forests_update_counts_on_drift_and_keep_their_weights(ensem
     np.testing.assert_array_equal(s.ensemble.member_size_, np.bincount(cols.ravel(), minlength=m))
     assert s.weights.size == m == s.session.features.shape[1]
     assert len(s.labeled_ids) == 20
+
+
+# -- the label store of a stream: record, kill, resume ------------------------
+
+STORED = dict(queries_per_window=8, budget=40, seed=2)
+
+
+def drive(stream, X, y, window=512, stop_after=None):
+    """Answer with the ground truth and feed every window after the first; stop after k answers."""
+    oracle, n_windows, given = Oracle(y), X.shape[0] // window, 0
+    for w in range(n_windows):
+        while (q := stream.next_queries()).size:
+            for i, label in zip(q, oracle.label(q), strict=True):
+                stream.answer(i, label)
+                given += 1
+                if given == stop_after:
+                    return stream
+        if w + 1 < n_windows:
+            stream.add_window(X[(w + 1) * window:(w + 2) * window], final=w + 2 == n_windows)
+    return stream
+
+
+def assert_same_stream(a, b, X):
+    np.testing.assert_array_equal(a.found, b.found)
+    np.testing.assert_array_equal(a.queried, b.queried)
+    np.testing.assert_array_equal(a.weights, b.weights)
+    np.testing.assert_array_equal(a.memory_ids, b.memory_ids)
+    assert a.labels == b.labels
+    assert [(w.replaced, w.n_queries, w.n_found, w.fired) for w in a.windows] == \
+        [(w.replaced, w.n_queries, w.n_found, w.fired) for w in b.windows]
+    for wa, wb in zip(a.windows, b.windows, strict=True):
+        assert (wa.kl is None) == (wb.kl is None)
+        if wa.kl is not None:
+            np.testing.assert_array_equal(wa.kl, wb.kl)
+    np.testing.assert_array_equal(a.ensemble.member_tree_, b.ensemble.member_tree_)
+    np.testing.assert_array_equal((a.ensemble.transform(X) @ a.weights),
+                                  (b.ensemble.transform(X) @ b.weights))
+
+
+@pytest.mark.parametrize("update,stop", [("kl", 13), ("kl", 29), ("oldest", 13), ("oldest", 29)])
+def test_a_stopped_recorded_stream_resumes_to_the_uninterrupted_run(tmp_path, update, stop):
+    """Stop in window 1 (before the drift) or window 3 (after it); drop the object; resume."""
+    X, y = drifting_stream(n_windows=4)
+    full = drive(StreamSession(X[:512], update=update, **STORED), X, y)  # no store at all
+    assert sum(w.replaced for w in full.windows) > 0  # the resumed part crosses a replacement
+    path = tmp_path / "stream.jsonl"
+    first = drive(StreamSession.open(path, X[:512], update=update, **STORED), X, y,
+                  stop_after=stop)
+    assert first.n_queried == stop and first.labels == {i: int(y[i]) for i in first.queried}
+    del first  # the crash: nothing closed, the store object dropped mid-window
+    resumed = StreamSession.open(path, X[:512], update=update, **STORED)
+    assert resumed.n_queried == min(stop, 8)  # window 0's answers are back on opening
+    resumed = drive(resumed, X, y)
+    assert_same_stream(resumed, full, X)
+    # every label is in the store and in the last window's session, whatever trees it has now
+    store = LabelStore.read(path)
+    assert store.answers == list(zip(full.queried, full.answers, strict=True))
+    assert [e["window"] for e in store.events if e["type"] == "window"] == [0, 1, 2, 3]
+    rows = np.flatnonzero(resumed.session.labels >= 0)
+    assert dict(zip(resumed._ids[rows].tolist(), resumed.session.labels[rows].tolist(),
+                    strict=True)) == resumed.labels == {i: int(y[i]) for i in full.queried}
+    np.testing.assert_array_equal(resumed.labeled_X, X[resumed.labeled_ids])
+    resumed.close()
+
+
+KILLED = """
+import os, signal, sys
+import numpy as np
+from adlib.aad.stream import StreamSession
+data = np.load(sys.argv[1])
+X, y = data["X"], data["y"]
+s = StreamSession.open(sys.argv[2], X[:512], update="kl", queries_per_window=8, budget=40, seed=2)
+given = 0
+for w in range(4):
+    while (q := s.next_queries()).size:
+        for i in q:
+            if given == 21:
+                os.kill(os.getpid(), signal.SIGKILL)  # no close, no flush of anything else
+            s.answer(i, y[i])
+            given += 1
+    s.add_window(X[(w + 1) * 512:(w + 2) * 512], final=w == 2)
+"""
+
+
+def test_a_stream_killed_with_sigkill_resumes_from_its_store(tmp_path):
+    X, y = drifting_stream(n_windows=4)
+    np.savez(tmp_path / "data.npz", X=X, y=y)
+    path = tmp_path / "killed.jsonl"
+    proc = subprocess.run([sys.executable, "-c", KILLED, str(tmp_path / "data.npz"), str(path)],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == -signal.SIGKILL, proc.stderr
+    assert LabelStore.read(path).n_answers == 21
+    resumed = drive(StreamSession.open(path, X[:512], update="kl", **STORED), X, y)
+    assert_same_stream(resumed, drive(StreamSession(X[:512], update="kl", **STORED), X, y), X)
+    resumed.close()
+
+
+def test_a_changed_window_or_parameter_is_refused_by_name(tmp_path):
+    X, y = drifting_stream(n_windows=3)
+    path = tmp_path / "stream.jsonl"
+    drive(StreamSession.open(path, X[:512], **STORED), X, y).close()
+    changed = X.copy()
+    changed[700, 1] += 1e-9  # one value of window 1
+    s = StreamSession.open(path, X[:512], **STORED)
+    with pytest.raises(WindowMismatchError, match=r"window 1 \(stream positions 512 to 1023\).*"
+                       r"sha256 recorded"):
+        s.add_window(changed[512:1024])
+    assert len(s.windows) == 1  # nothing applied
+    s.add_window(X[512:1024])  # the recorded window goes on
+    with pytest.raises(WindowMismatchError, match="window 2.*final recorded True, fed False"):
+        s.add_window(X[1024:1536], final=False)
+    s.close()
+    with pytest.raises(WindowMismatchError, match="window 0"):
+        StreamSession.open(path, changed[:512][::-1], **STORED)
+    with pytest.raises(LabelStoreMismatchError, match="queries_per_window: stored 8, now 9"):
+        StreamSession.open(path, X[:512], **{**STORED, "queries_per_window": 9})
+    with pytest.raises(LabelStoreMismatchError, match="kind: stored 'stream', now None"):
+        Session.open(path, X[:512], seed=2)
+
+
+def test_the_recorded_run_moved_on_so_the_resumed_window_asks_nothing_more(tmp_path):
+    X, y = drifting_stream(n_windows=3)
+    path = tmp_path / "stream.jsonl"
+    s = StreamSession.open(path, X[:512], **STORED)
+    for _ in range(3):  # 3 of window 0's 8 queries, then the analyst moves on
+        (i,) = s.next_queries()
+        s.answer(i, y[i])
+    asked = int(s.next_queries()[0])
+    s.add_window(X[512:1024])
+    s.close()
+    r = StreamSession.open(path, X[:512], **STORED)
+    assert r.n_queried == 3 and r.next_queries().size == 0
+    with pytest.raises(LabelStoreError, match="window 1 recorded next.*add_window"):
+        r.answer(asked, 0)
+    r.add_window(X[512:1024])
+    assert r.next_queries().size == 1 and r.n_queried == 3
+    r.close()
+
+
+def test_an_answer_or_window_that_cannot_be_written_is_not_applied(tmp_path, monkeypatch):
+    X, y = drifting_stream(n_windows=3)
+    path = tmp_path / "stream.jsonl"
+    s = StreamSession.open(path, X[:512], **STORED)
+    seen = []
+    s.recorder = seen.append
+    (i,) = s.next_queries()
+    s.answer(i, y[i])
+    (j,) = s.next_queries()
+    before = (s.weights.copy(), list(s.queried), s.labels, s.memory_ids.copy(), len(s.events))
+
+    def full_disk(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(labelstore, "append_bytes", full_disk)
+    with pytest.raises(AnswerNotSavedError, match=f"instance {j} .*NOT saved.*No space left"):
+        s.answer(j, y[j])
+    with pytest.raises(AnswerNotSavedError, match="Window 1 .*NOT saved"):
+        s.add_window(X[512:1024])
+    np.testing.assert_array_equal(s.weights, before[0])
+    assert (list(s.queried), s.labels, len(s.events)) == before[1:2] + before[2:3] + before[4:]
+    np.testing.assert_array_equal(s.memory_ids, before[3])
+    assert len(s.windows) == 1 and s.n_seen == 512 and len(seen) == 1
+    assert s.next_queries().tolist() == [j]  # still asked
+    monkeypatch.undo()
+    s.answer(j, y[j])  # once the disk is fixed
+    assert LabelStore.read(path).answers == [(int(i), int(y[i])), (int(j), int(y[j]))]
+    s.close()

@@ -22,7 +22,7 @@ from pathlib import Path
 FORMAT = "adlib-labelstore"
 VERSION = 2
 READ_VERSIONS = (1, 2)
-EVENT_TYPES = ("answer", "skip", "undo", "pretrain")
+EVENT_TYPES = ("answer", "skip", "undo", "pretrain", "window")  # window: streams
 TWO_WRITERS = "edited or written by two sessions"
 
 
@@ -113,6 +113,8 @@ def check_event(event, where: str) -> dict:
         raise ValueError(f"{where}: answer label must be 0 or 1, got {event.get('label')!r}")
     if kind == "pretrain" and len(event.get("indices", ())) != len(event.get("labels", ())):
         raise ValueError(f"{where}: pretrain needs as many labels as indices")
+    if kind == "window" and not all(isinstance(event.get(k), int) for k in ("window", "n_rows")):
+        raise ValueError(f"{where}: window without integer 'window' and 'n_rows'")
     return event
 
 
@@ -218,7 +220,8 @@ def describe_event(record: dict) -> str:
                 f"({'anomaly' if record['label'] else 'nominal'})")
     return {"skip": f"The skip of instance {record.get('index')}", "undo": "The undo",
             "pretrain": f"The pretrain labels ({len(record.get('indices', ()))} instances)",
-            "header": "The new store's header"}[kind]
+            "header": "The new store's header",
+            "window": f"Window {record.get('window')} ({record.get('n_rows')} rows)"}[kind]
 
 
 def damage_error(path, found: Scan) -> CorruptLabelStoreError:

@@ -28,16 +28,15 @@ keep their learned weights, and the vector is renormalised. After a forest
 change the weights are retrained ``n_weight_updates`` times (10) on all the
 labels and the memory, as the original does.
 
-Retention (``retention=``): ``0`` the new window overwrites the unlabeled
-memory; ``1`` (default, the original's "highly recommended") old unlabeled and
-new instances are merged and the ``memory`` highest-scoring ones kept (the
-original orders them by score, i.e. by distance above the tau-quantile margin).
+Retention (``retention=``): ``0`` the new window overwrites the unlabeled memory;
+``1`` (default, the original's "highly recommended") merges old unlabeled and new
+instances and keeps the ``memory`` highest-scoring (by distance above the margin).
 
-Labels are never lost: every labeled instance (its features and label) stays
-in the stream session, and each window's :class:`Session` starts by
-pre-training on all of them, whatever the trees are by then. Every answer is
-handed to ``recorder`` (if set) before it is applied, as the label store does
-for a batch session.
+Labels are never lost: every labeled instance (features, label) stays in the
+stream session, and each window's :class:`Session` pre-trains on all of them,
+whatever the trees are by then; ``StreamSession.open(path, X_first, ...)``
+writes every answer, skip and window to a label store before applying it, and
+resumes from it (:mod:`.stream_store`). ``recorder``, if set, gets each answer first.
 """
 
 from __future__ import annotations
@@ -54,6 +53,7 @@ from .answers import as_label
 from .discover import DiscoveryResult
 from .model import AAD
 from .session import Session
+from .stream_store import StreamRecording, WindowMismatchError  # noqa: F401 (re-exported)
 
 UPDATES = ("kl", "oldest", "none")
 
@@ -96,8 +96,8 @@ class _WindowSession(Session):
             super()._update_weights()
 
 
-class StreamSession:
-    """Streaming AAD over windows (see the module docstring).
+class StreamSession(StreamRecording):
+    """Streaming AAD over windows (see the module docstring); ``StreamSession.open`` records it.
 
     Parameters
     ----------
@@ -157,6 +157,9 @@ class StreamSession:
         params = dict(ensemble_params or {})
         if isinstance(ensemble, str):
             params = {"random_state": seed, **params}
+        self.build_params = {"ensemble": ensemble if isinstance(ensemble, str) else
+                             type(ensemble).__name__, "ensemble_params": params,
+                             "alpha": alpha, "kl_split": kl_split}
         self.ensemble = make_ensemble(ensemble, **params).fit(X_first)
         self._replaces_trees = hasattr(self.ensemble, "replace_trees")
         if not (self._replaces_trees or hasattr(self.ensemble, "update_counts")) \
@@ -230,12 +233,13 @@ class StreamSession:
 
     def next_queries(self) -> np.ndarray:
         """Stream positions of the instances to label next (empty when this window's queries are spent)."""
-        if self._window_budget <= self.session.n_queried:
+        if self._window_budget <= self.session.n_queried or self._store_ahead():
             return np.zeros(0, dtype=np.int64)
         return self._ids[self.session.next_queries()]
 
     def _row_of(self, position) -> int:
         """The window session's row of a pending query at stream ``position``."""
+        self._refuse_if_store_ahead()
         rows = np.flatnonzero(self._ids == int(position))
         if rows.size == 0 or int(rows[0]) not in self.session.pending:
             raise ValueError(f"stream position {position} is not a pending query; answer one of "
@@ -248,8 +252,7 @@ class StreamSession:
         label = as_label(label)
         event = {"type": "answer", "position": int(position), "label": label,
                  "window": len(self.windows) - 1}
-        if self.recorder is not None:
-            self.recorder(dict(event))
+        self._record(event)
         self.session.answer(row, label)
         self.events.append(event)
         label = int(self.session.labels[row])
@@ -270,8 +273,7 @@ class StreamSession:
         """Drop a pending query without a label (it stays out of later queries of this window)."""
         row = self._row_of(position)
         event = {"type": "skip", "position": int(position), "window": len(self.windows) - 1}
-        if self.recorder is not None:
-            self.recorder(dict(event))
+        self._record(event)
         self.session.skip(row)
         self.events.append(event)
 
@@ -282,6 +284,7 @@ class StreamSession:
         budget (the original's ``till_budget``), not only ``queries_per_window``.
         """
         X_new = check_features(X_new, "X_new", n_features=self.memory_X.shape[1])
+        self._record_window(X_new, final)  # on disk (or checked, resuming) before it applies
         rec = WindowRecord(window=len(self.windows), n_rows=X_new.shape[0])
         changed = self._update_forest(X_new, rec)
         ids_new = self.n_seen + np.arange(X_new.shape[0])
@@ -301,6 +304,7 @@ class StreamSession:
         budget_left = self.remaining if self.remaining is not None else self.memory_ids.size
         self._open_window(budget_left if final else self.queries_per_window,
                           passes=self.n_weight_updates if changed else 0, Z_memory=Z_memory)
+        self._replay_window()  # resuming: this window's recorded answers
         return rec
 
     def _update_forest(self, X_new, rec: WindowRecord) -> bool:
