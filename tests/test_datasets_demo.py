@@ -99,13 +99,30 @@ def test_malformed_reader_file_gets_adlibs_error(tmp_path):
     assert list(out.iterdir()) == []
 
 
-@pytest.mark.notebook
-def test_chapter_leaves_the_readers_folder_alone(tmp_path, monkeypatch):
-    """Run the own-data chapter on a reader's file next to an existing broken.csv."""
+def _papermill_and_mirror():
+    """papermill, or a skip when the chapter's precomputed example cannot find the data mirror."""
     papermill = pytest.importorskip("papermill")
     mirror = os.environ.get("ADLIB_DATA") or str(ROOT.parent / "shared" / "datasets")
     if not (Path(mirror) / "toy_scores").is_dir() and not (ROOT / mirror / "toy_scores").is_dir():
         pytest.skip("the chapter's precomputed example needs the dataset mirror (ADLIB_DATA)")
+    return papermill
+
+
+def _printed(notebook) -> str:
+    """Everything the executed chapter printed or displayed as text, on one line."""
+    import nbformat
+
+    nb = nbformat.read(notebook, as_version=4)
+    text = "\n".join(
+        str(o.get("text", "")) + str(o.get("data", {}).get("text/plain", ""))
+        for c in nb.cells if c.cell_type == "code" for o in c.outputs)
+    return " ".join(text.split())  # the chapter wraps long messages at spaces
+
+
+@pytest.mark.notebook
+def test_chapter_leaves_the_readers_folder_alone(tmp_path, monkeypatch):
+    """Run the own-data chapter on a reader's file next to an existing broken.csv."""
+    papermill = _papermill_and_mirror()
     mine = tmp_path / "mine"
     mine.mkdir()
     csv = _readers_file(mine)
@@ -120,13 +137,7 @@ def test_chapter_leaves_the_readers_folder_alone(tmp_path, monkeypatch):
                     "anomaly_value": "fraud"})
     after = {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in mine.iterdir()}
     assert after == before, "the chapter wrote into the reader's folder"
-    import nbformat
-
-    nb = nbformat.read(out, as_version=4)
-    text = "\n".join(
-        str(o.get("text", "")) + str(o.get("data", {}).get("text/plain", ""))
-        for c in nb.cells if c.cell_type == "code" for o in c.outputs)
-    text = " ".join(text.split())  # the chapter wraps long messages at spaces
+    text = _printed(out)
     assert tempfile.gettempdir() not in text, "a temporary path was printed"
     assert "malignant" not in text and "diagnosis" not in text
     assert "third_label_value.csv" in text and "'ok' (299), 'fraud' (15), 'unsure' (1)" in text
@@ -136,10 +147,7 @@ def test_chapter_leaves_the_readers_folder_alone(tmp_path, monkeypatch):
 @pytest.mark.notebook
 def test_chapter_runs_on_a_file_without_labels(tmp_path, monkeypatch):
     """An analyst's file often has no label column: the chapter ranks, then says what it cannot count."""
-    papermill = pytest.importorskip("papermill")
-    mirror = os.environ.get("ADLIB_DATA") or str(ROOT.parent / "shared" / "datasets")
-    if not (Path(mirror) / "toy_scores").is_dir() and not (ROOT / mirror / "toy_scores").is_dir():
-        pytest.skip("the chapter's precomputed example needs the dataset mirror (ADLIB_DATA)")
+    papermill = _papermill_and_mirror()
     import pandas as pd
 
     mine = tmp_path / "mine"
@@ -153,12 +161,7 @@ def test_chapter_runs_on_a_file_without_labels(tmp_path, monkeypatch):
         str(CHAPTER), str(out), kernel_name="adlib", cwd=str(ROOT / "book"),
         progress_bar=False, execution_timeout=600,
         parameters={"quick": True, "csv_path": str(csv), "label_column": None})
-    import nbformat
-
-    nb = nbformat.read(out, as_version=4)
-    text = " ".join("\n".join(
-        str(o.get("text", "")) + str(o.get("data", {}).get("text/plain", ""))
-        for c in nb.cells if c.cell_type == "code" for o in c.outputs).split())
+    text = _printed(out)
     assert "no label column (you will be the judge)" in text
     assert "No labels in the file, so nobody can answer here" in text
     assert "three diverse rows to look at first" in text

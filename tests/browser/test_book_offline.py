@@ -15,19 +15,17 @@ A screenshot of each page goes to ``_build/test-artifacts/``.
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
 import shutil
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 import yaml
+from _serve import serve_directory  # noqa: E402 (tests/browser is on sys.path)
 
 pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[2]
@@ -86,18 +84,8 @@ def small_book(tmp_path_factory):
 @pytest.fixture(scope="module")
 def server(small_book):
     html, _ = small_book
-    handler = functools.partial(_QuietHandler, directory=str(html))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
+    with serve_directory(html) as url:
+        yield url
 
 
 def _visit(context, url, base):

@@ -27,16 +27,14 @@ every measurement goes to ``_build/test-artifacts/book_pages.json``.
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
 import re
 import sys
 import tempfile
-import threading
 from pathlib import Path
 
 import pytest
+from _serve import serve_directory  # noqa: E402 (tests/browser is on sys.path)
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/: the shared helper
 import _quick_book as qb  # noqa: E402
@@ -90,18 +88,8 @@ def quick_book(artifacts_dir):
 @pytest.fixture(scope="module")
 def book_server(quick_book):
     html, _ = quick_book
-    handler = functools.partial(_QuietHandler, directory=str(html))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
+    with serve_directory(html) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
