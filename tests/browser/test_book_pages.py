@@ -28,6 +28,7 @@ every measurement goes to ``_build/test-artifacts/book_pages.json``.
 from __future__ import annotations
 
 import json
+import os
 import re
 import sys
 import tempfile
@@ -74,7 +75,18 @@ PAGES = _pages()
 
 @pytest.fixture(scope="module")
 def quick_book(artifacts_dir):
-    """``(html folder, {chapter: why it is missing})``: the book of the quick-mode chapters."""
+    """``(html folder, {chapter: why it is missing})``: the book of the quick-mode chapters.
+
+    ``ADLIB_BOOK_HTML=_build/html`` checks an already built book instead (e.g.
+    the full-size one of ``make book``): nothing is executed or built then.
+    """
+    given = os.environ.get("ADLIB_BOOK_HTML")
+    if given:
+        html = Path(given).resolve()
+        if not (html / "index.html").is_file():
+            pytest.fail(f"ADLIB_BOOK_HTML={given}: no index.html there (run `make book`)",
+                        pytrace=False)
+        return html, {}
     with tempfile.TemporaryDirectory(prefix="adlib-quick-book-") as tmp:
         missing = qb.ensure_executed(Path(tmp))
     try:
