@@ -277,7 +277,7 @@ def class_tables(table: pd.DataFrame, early: int = 15) -> tuple[pd.DataFrame, pd
         n_classes[ds] = len(set(data.orig_labels[data.y == 1].tolist()))
     met = g.anomaly_classes.apply(lambda c: all(a[-1] == n_classes[c.name[1]] for a in c))
     facts = {"n_more_classes": int((cpb.loc["BAL-D"] > cpb.loc["batch top-3"]).sum()),
-             "n_ds": len(datasets), "early": early, "n_met": int(met.sum()),
+             "n_class_ds": len(datasets), "early": early, "n_met": int(met.sum()),
              "n_cells": len(met),
              "bale_vs_bald": ("more" if (cpb.loc["BAL-E"] > cpb.loc["BAL-D"]).mean() > 0.5
                               else "fewer"),
