@@ -70,6 +70,13 @@ class ResultCache:
         except json.JSONDecodeError:
             return None  # a damaged file is recomputed, never trusted
 
+    def prune(self, specs, dry_run: bool = False) -> list[Path]:
+        """Delete the cached runs under this cache's root that none of ``specs`` asks for.
+
+        Returns the files removed (or that would be, with ``dry_run``).
+        """
+        return prune_files([self.root], [self.path(s) for s in specs], dry_run=dry_run)
+
     def put(self, result: dict) -> None:
         p = self.path(self.spec_type(**result["spec"]))
         p.parent.mkdir(parents=True, exist_ok=True)
@@ -106,3 +113,18 @@ def run_cached(specs, run, cache: ResultCache, n_jobs=None, progress=True, refre
             cache.put(res)
             results[res["key"]] = (res, False)
     return [results[spec.key()] for spec in specs]
+
+
+def prune_files(folders, keep, dry_run: bool = False) -> list[Path]:
+    """Delete every ``*.json`` below ``folders`` that is not one of the ``keep`` paths (stale runs).
+
+    Returns the files removed, folder by folder in sorted order (or that would
+    be, with ``dry_run``); missing folders are skipped.
+    """
+    keep = {Path(p).resolve() for p in keep}
+    stale = [p for folder in map(Path, folders) if folder.is_dir()
+             for p in sorted(folder.rglob("*.json")) if p.resolve() not in keep]
+    if not dry_run:
+        for p in stale:
+            p.unlink()
+    return stale

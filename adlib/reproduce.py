@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .cache import default_cache_dir
+from .cache import default_cache_dir, prune_files
 from .detectors.benchmark import reproduce_detectors
 from .experiments import (
     DescriptionSpec,
@@ -74,15 +74,10 @@ def prune(cache_dir=None, dry_run=False) -> list[Path]:
     """
     root = Path(cache_dir) if cache_dir is not None else default_cache_dir()
     runs, descriptions = book_grids()
-    cache = ResultCache(root)
-    keep = {cache.path(s).resolve() for s in runs}
-    keep |= {description_cache(root).path(s).resolve() for s in descriptions}
-    folders = {s.dataset for s in runs} | {"descriptions"}
-    stale = [p for folder in sorted(folders) if (root / folder).is_dir()
-             for p in sorted((root / folder).rglob("*.json")) if p.resolve() not in keep]
-    if not dry_run:
-        for p in stale:
-            p.unlink()
+    keep = [ResultCache(root).path(s) for s in runs]
+    keep += [description_cache(root).path(s) for s in descriptions]
+    folders = sorted({s.dataset for s in runs} | {"descriptions"})
+    stale = prune_files([root / f for f in folders], keep, dry_run=dry_run)
     # results/glad/ and results/graph/ keep their own grids
     return stale + prune_glad(root, dry_run=dry_run) + prune_graph(root, dry_run=dry_run)
 

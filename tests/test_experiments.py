@@ -98,3 +98,16 @@ def test_prune_deletes_only_stale_runs(tmp_path, monkeypatch):
     assert cache.path(stale).exists()
     assert ex.prune(tmp_path) == [cache.path(stale)]
     assert cache.path(keep).exists() and not cache.path(stale).exists() and other.exists()
+
+
+def test_result_cache_prune_keeps_the_asked_runs(tmp_path):
+    keep, stale = RunSpec("toy2", 8, seed=0), RunSpec("toy2", 8, seed=1)
+    cache = ResultCache(tmp_path / "some-grid")
+    for spec in (keep, stale):
+        cache.path(spec).parent.mkdir(parents=True, exist_ok=True)
+        cache.path(spec).write_text("{}")
+    assert cache.prune([keep], dry_run=True) == [cache.path(stale)]
+    assert cache.path(stale).exists()
+    assert cache.prune([keep]) == [cache.path(stale)]
+    assert cache.path(keep).exists() and not cache.path(stale).exists()
+    assert ResultCache(tmp_path / "missing").prune([keep]) == []

@@ -149,13 +149,7 @@ def reproduce_glad(refresh=True, n_jobs=None, cache_dir=None) -> pd.DataFrame:
 
 def prune_glad(cache_dir=None, dry_run=False) -> list[Path]:
     """Delete cached GLAD runs that the chapter's grid no longer asks for (stale keys)."""
-    cache = glad_cache(cache_dir)
-    keep = {cache.path(s).resolve() for s in benchmark_grid()}
-    stale = [p for p in sorted(cache.root.rglob("*.json")) if p.resolve() not in keep]
-    if not dry_run:
-        for p in stale:
-            p.unlink()
-    return stale
+    return glad_cache(cache_dir).prune(benchmark_grid(), dry_run=dry_run)
 
 
 if __name__ == "__main__":

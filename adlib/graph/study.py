@@ -130,14 +130,7 @@ def study_frame(results) -> pd.DataFrame:
 
 def prune_graph(cache_dir=None, dry_run=False, grid=None) -> list[Path]:
     """Delete cached runs of ``results/graph/`` that the chapter's grid does not ask for."""
-    cache = graph_cache(cache_dir)
-    keep = {cache.path(s).resolve() for s in (grid or study_grid())}
-    stale = [p for p in sorted(cache.root.rglob("*.json")) if p.resolve() not in keep] \
-        if cache.root.is_dir() else []
-    if not dry_run:
-        for p in stale:
-            p.unlink()
-    return stale
+    return graph_cache(cache_dir).prune(grid or study_grid(), dry_run=dry_run)
 
 
 def reproduce_graph(refresh=True, n_jobs=None, cache_dir=None) -> None:
