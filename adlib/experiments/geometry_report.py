@@ -223,57 +223,47 @@ def representation_sentence(mean: pd.DataFrame, ensemble: str = "iforest",
             f"AUC and the score AUC coincide, because every score is then a cosine.")
 
 
+def _by_dataset(frame: pd.DataFrame, ensembles, cells, datasets=None) -> pd.DataFrame:
+    """One row per data set (in order of appearance in ``datasets``, default ``frame.dataset``):
+    for each ensemble that has a row in ``frame``, the columns ``cells(ensemble, row)`` gives."""
+    rows = []
+    for ds in dict.fromkeys(frame.dataset if datasets is None else datasets):
+        row = {"data set": dataset_label(ds)}
+        for e in ensembles:
+            r = frame[(frame.dataset == ds) & (frame.ensemble == e)]
+            if not r.empty:
+                row.update(cells(e, r.iloc[0]))
+        rows.append(row)
+    return pd.DataFrame(rows).set_index("data set")
+
+
 def median_table(mean: pd.DataFrame, ensembles=("iforest", "loda")) -> pd.DataFrame:
     """Median angle of anomalies and nominals per data set for each ensemble (degrees).
 
     Two decimals for the tree ensembles, whose angles differ in the second;
     one for LODA, whose angles spread over tens of degrees.
     """
-    rows = []
-    for ds in dict.fromkeys(mean.dataset):
-        row = {"data set": dataset_label(ds)}
-        for e in ensembles:
-            r = mean[(mean.dataset == ds) & (mean.ensemble == e) & (mean.variant == "ours")]
-            if r.empty:
-                continue
-            r = r.iloc[0]
-            lab = ENSEMBLE_LABELS.get(e, e)
-            digits = 2 if e in TREE_ENSEMBLES else 1  # tree angles differ by hundredths
-            row[(lab, "anomalies")] = fmt(r.median_anomaly, digits)
-            row[(lab, "nominals")] = fmt(r.median_nominal, digits)
-        rows.append(row)
-    table = pd.DataFrame(rows).set_index("data set")
+    def cells(e, r):
+        lab = ENSEMBLE_LABELS.get(e, e)
+        digits = 2 if e in TREE_ENSEMBLES else 1  # tree angles differ by hundredths
+        return {(lab, "anomalies"): fmt(r.median_anomaly, digits),
+                (lab, "nominals"): fmt(r.median_nominal, digits)}
+
+    table = _by_dataset(mean[mean.variant == "ours"], ensembles, cells, datasets=mean.dataset)
     table.columns = pd.MultiIndex.from_tuples(table.columns)  # ensemble over class: narrow
     return table
 
 
 def auc_table(mean: pd.DataFrame, ensembles=GEOMETRY_ENSEMBLES) -> pd.DataFrame:
     """Angle AUC, with the ensemble's own score AUC in brackets, data sets x ensembles."""
-    m = mean[mean.variant == "ours"]
-    rows = []
-    for ds in dict.fromkeys(m.dataset):
-        row = {"data set": dataset_label(ds)}
-        for e in ensembles:
-            r = m[(m.dataset == ds) & (m.ensemble == e)]
-            if not r.empty:
-                row[ENSEMBLE_LABELS.get(e, e)] = fmt_vs(r.angle_auc.iloc[0], r.score_auc.iloc[0], 2)
-        rows.append(row)
-    return pd.DataFrame(rows).set_index("data set")
+    return _by_dataset(mean[mean.variant == "ours"], ensembles, lambda e, r: {
+        ENSEMBLE_LABELS.get(e, e): fmt_vs(r.angle_auc, r.score_auc, 2)})
 
 
 def gain_table(check: dict, ensembles=GEOMETRY_ENSEMBLES) -> pd.DataFrame:
     """Gain from feedback at the budget, with the angle AUC in brackets, data sets x ensembles."""
-    m = check["merged"]
-    rows = []
-    for ds in dict.fromkeys(m.dataset):
-        row = {"data set": dataset_label(ds)}
-        for e in ensembles:
-            r = m[(m.dataset == ds) & (m.ensemble == e)]
-            if not r.empty:
-                row[ENSEMBLE_LABELS.get(e, e)] = (f"{fmt(r.gain.iloc[0], 1)} "
-                                                   f"({fmt(r.angle_auc.iloc[0], 2)})")
-        rows.append(row)
-    return pd.DataFrame(rows).set_index("data set")
+    return _by_dataset(check["merged"], ensembles, lambda e, r: {
+        ENSEMBLE_LABELS.get(e, e): f"{fmt(r.gain, 1)} ({fmt(r.angle_auc, 2)})"})
 
 
 def representation_table(mean: pd.DataFrame, ensemble: str = "iforest",
