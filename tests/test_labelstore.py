@@ -4,6 +4,8 @@ import json
 
 import numpy as np
 import pytest
+from _store_helpers import PARAMS
+from _store_helpers import answer_next as _answer
 
 from adlib.aad import Session
 from adlib.aad.session import ReplayError
@@ -18,18 +20,10 @@ from adlib.feedback import (
     open_session,
 )
 
-PARAMS = dict(ensemble="iforest", seed=3, tau=0.03)
-
 
 @pytest.fixture(scope="module")
 def toy():
     return make_toy(seed=0)
-
-
-def _answer(session, y, n):
-    for _ in range(n):
-        (i,) = session.next_queries()
-        session.answer(i, int(y[i]))
 
 
 def _lines(path):

@@ -4,6 +4,8 @@ import json
 
 import numpy as np
 import pytest
+from _store_helpers import PARAMS
+from _store_helpers import answer_next as _answer
 
 from adlib.aad import Session
 from adlib.aad.labelstore import (
@@ -16,18 +18,10 @@ from adlib.aad.labelstore import (
 from adlib.aad.storefile import link
 from adlib.datasets import make_toy
 
-PARAMS = dict(ensemble="iforest", seed=3, tau=0.03)
-
 
 @pytest.fixture(scope="module")
 def toy():
     return make_toy(seed=0)
-
-
-def _answer(session, y, n, flip=False):
-    for _ in range(n):
-        (i,) = session.next_queries()
-        session.answer(i, int(y[i]) ^ flip)
 
 
 @pytest.fixture

@@ -11,6 +11,8 @@ import textwrap
 
 import numpy as np
 import pytest
+from _store_helpers import PARAMS
+from _store_helpers import answer_next as _answer
 
 import adlib.aad.storefile as storefile
 from adlib.aad import Session
@@ -24,7 +26,6 @@ from adlib.aad.labelstore import (
 )
 from adlib.datasets import make_toy
 
-PARAMS = dict(ensemble="iforest", seed=3, tau=0.03)
 SETUP = """
 import json, os, resource, signal, sys, time
 import numpy as np
@@ -40,12 +41,6 @@ path = sys.argv[1]
 @pytest.fixture(scope="module")
 def toy():
     return make_toy(seed=0)
-
-
-def _answer(session, y, n):
-    for _ in range(n):
-        (i,) = session.next_queries()
-        session.answer(i, int(y[i]))
 
 
 def _python(script, *args, **kw):
