@@ -63,6 +63,16 @@ def _activation(keras, name):
     return name
 
 
+def _dense_stack(keras, spec, h, n_in, layers, prefix, seed):
+    """Dense layers ``(units, activation)`` named ``<prefix>_1, ...``, layer ``i`` seeded ``seed + i``;
+    returns the output and its width."""
+    for i, (units, act) in enumerate(layers):
+        h = keras.layers.Dense(units, activation=_activation(keras, act), name=f"{prefix}_{i + 1}",
+                               kernel_initializer=_kernel_init(keras, spec, n_in, seed + i))(h)
+        n_in = units
+    return h, n_in
+
+
 def build_generator(spec: NetworkSpec, latent_dim: int, code_dim: int, d: int, seed: int):
     """``G([z, c]) -> x``: a Keras model with inputs ``z`` (latent) and ``c`` (code, may be 0-wide)."""
     tensorflow()
@@ -71,11 +81,7 @@ def build_generator(spec: NetworkSpec, latent_dim: int, code_dim: int, d: int, s
     z = keras.Input((latent_dim,), name="z")
     c = keras.Input((code_dim,), name="code")
     h = keras.layers.Concatenate(name="z_code")([z, c])
-    n_in = latent_dim + code_dim
-    for i, (units, act) in enumerate(spec.generator):
-        h = keras.layers.Dense(units, activation=_activation(keras, act), name=f"g_{i + 1}",
-                               kernel_initializer=_kernel_init(keras, spec, n_in, seed + i))(h)
-        n_in = units
+    h, n_in = _dense_stack(keras, spec, h, latent_dim + code_dim, spec.generator, "g", seed)
     out = keras.layers.Dense(d, activation=spec.generator_output, name="g_out",
                              kernel_initializer=_kernel_init(keras, spec, n_in, seed + 50))(h)
     return keras.Model([z, c], out, name="generator")
@@ -89,11 +95,7 @@ def build_discriminator(spec: NetworkSpec, d: int, code_dim: int, seed: int):
     x = keras.Input((d,), name="x")
     c = keras.Input((code_dim,), name="code")
     h = keras.layers.Concatenate(name="x_code")([x, c])
-    n_in = d + code_dim
-    for i, (units, act) in enumerate(spec.discriminator):
-        h = keras.layers.Dense(units, activation=_activation(keras, act), name=f"d_{i + 1}",
-                               kernel_initializer=_kernel_init(keras, spec, n_in, seed + 100 + i))(h)
-        n_in = units
+    h, n_in = _dense_stack(keras, spec, h, d + code_dim, spec.discriminator, "d", seed + 100)
     logit = keras.layers.Dense(1, name="d_logit",
                                kernel_initializer=_kernel_init(keras, spec, n_in, seed + 150))(h)
     return keras.Model([x, c], [h, logit[:, 0]], name="discriminator")
