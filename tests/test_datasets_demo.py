@@ -99,13 +99,21 @@ def test_malformed_reader_file_gets_adlibs_error(tmp_path):
     assert list(out.iterdir()) == []
 
 
-def _papermill_and_mirror():
-    """papermill, or a skip when the chapter's precomputed example cannot find the data mirror."""
+def _run_chapter(tmp_path, monkeypatch, **parameters) -> Path:
+    """Execute the own-data chapter in quick mode with ``parameters``; the executed notebook.
+
+    Skips when papermill or the data mirror (the chapter's precomputed example) is missing.
+    """
     papermill = pytest.importorskip("papermill")
     mirror = os.environ.get("ADLIB_DATA") or str(ROOT.parent / "shared" / "datasets")
     if not (Path(mirror) / "toy_scores").is_dir() and not (ROOT / mirror / "toy_scores").is_dir():
         pytest.skip("the chapter's precomputed example needs the dataset mirror (ADLIB_DATA)")
-    return papermill
+    monkeypatch.setenv("ADLIB_FIGURES", str(tmp_path / "figures"))
+    out = tmp_path / "own.ipynb"
+    papermill.execute_notebook(
+        str(CHAPTER), str(out), kernel_name="adlib", cwd=str(ROOT / "book"),
+        progress_bar=False, execution_timeout=600, parameters={"quick": True, **parameters})
+    return out
 
 
 def _printed(notebook) -> str:
@@ -122,19 +130,13 @@ def _printed(notebook) -> str:
 @pytest.mark.notebook
 def test_chapter_leaves_the_readers_folder_alone(tmp_path, monkeypatch):
     """Run the own-data chapter on a reader's file next to an existing broken.csv."""
-    papermill = _papermill_and_mirror()
     mine = tmp_path / "mine"
     mine.mkdir()
     csv = _readers_file(mine)
     (mine / "broken.csv").write_text("status,amount\nmy own file,do not touch\n")
     before = {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in mine.iterdir()}
-    monkeypatch.setenv("ADLIB_FIGURES", str(tmp_path / "figures"))
-    out = tmp_path / "own.ipynb"
-    papermill.execute_notebook(
-        str(CHAPTER), str(out), kernel_name="adlib", cwd=str(ROOT / "book"),
-        progress_bar=False, execution_timeout=600,
-        parameters={"quick": True, "csv_path": str(csv), "label_column": "status",
-                    "anomaly_value": "fraud"})
+    out = _run_chapter(tmp_path, monkeypatch, csv_path=str(csv), label_column="status",
+                       anomaly_value="fraud")
     after = {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in mine.iterdir()}
     assert after == before, "the chapter wrote into the reader's folder"
     text = _printed(out)
@@ -147,7 +149,6 @@ def test_chapter_leaves_the_readers_folder_alone(tmp_path, monkeypatch):
 @pytest.mark.notebook
 def test_chapter_runs_on_a_file_without_labels(tmp_path, monkeypatch):
     """An analyst's file often has no label column: the chapter ranks, then says what it cannot count."""
-    papermill = _papermill_and_mirror()
     import pandas as pd
 
     mine = tmp_path / "mine"
@@ -155,12 +156,7 @@ def test_chapter_runs_on_a_file_without_labels(tmp_path, monkeypatch):
     labeled = _readers_file(mine)
     csv = mine / "unlabeled.csv"
     pd.read_csv(labeled).drop(columns=["status"]).to_csv(csv, index=False)
-    monkeypatch.setenv("ADLIB_FIGURES", str(tmp_path / "figures"))
-    out = tmp_path / "own.ipynb"
-    papermill.execute_notebook(
-        str(CHAPTER), str(out), kernel_name="adlib", cwd=str(ROOT / "book"),
-        progress_bar=False, execution_timeout=600,
-        parameters={"quick": True, "csv_path": str(csv), "label_column": None})
+    out = _run_chapter(tmp_path, monkeypatch, csv_path=str(csv), label_column=None)
     text = _printed(out)
     assert "no label column (you will be the judge)" in text
     assert "No labels in the file, so nobody can answer here" in text
